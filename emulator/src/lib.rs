@@ -1,0 +1,1 @@
+//! sfrpc-emulator: a Salesforce login/password look-alike (SPEC section 9).
