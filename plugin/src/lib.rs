@@ -7,6 +7,8 @@
 
 pub mod api;
 pub mod result;
+#[cfg(target_arch = "wasm32")]
+pub mod wasm;
 
 pub use api::{HttpRequest, HttpResponse, Output, RequestId, TransportError, TransportErrorKind};
 pub use result::{
