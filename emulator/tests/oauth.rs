@@ -1,0 +1,160 @@
+//! OAuth 2.0 username-password flow: the token answer and each error object (HTTP 400).
+
+mod common;
+
+use common::users::*;
+use common::*;
+use serde_json::{json, Value};
+
+const ACME_APP: (&str, &str) = (
+    "3MVG9acmeRotatorConsumerKey000001",
+    "ACMECONSUMERSECRET000001",
+);
+
+async fn token(h: &Harness, host: &str, form: &[(&str, &str)]) -> (u16, Value) {
+    let r = h
+        .http
+        .post(format!("{host}/services/oauth2/token"))
+        .form(form)
+        .send()
+        .await
+        .unwrap();
+    let status = r.status().as_u16();
+    (status, r.json().await.unwrap())
+}
+
+fn grant<'a>(app: (&'a str, &'a str), user: &'a str, password: &'a str) -> Vec<(&'a str, &'a str)> {
+    vec![
+        ("grant_type", "password"),
+        ("client_id", app.0),
+        ("client_secret", app.1),
+        ("username", user),
+        ("password", password),
+    ]
+}
+
+#[tokio::test]
+async fn password_grant_issues_a_session_usable_everywhere() {
+    let h = Harness::start().await;
+    let (u, p, t) = ADMIN;
+    let pt = format!("{p}{t}");
+    let (status, v) = token(&h, LOGIN, &grant(ACME_APP, u, &pt)).await;
+    assert_eq!(status, 200);
+    assert_eq!(v["instance_url"], "https://acme.my.salesforce.com");
+    assert_eq!(
+        v["id"],
+        "https://login.salesforce.com/id/00D5g000004XyZaEAK/0055g00000AdMiNAAV"
+    );
+    assert_eq!(v["token_type"], "Bearer");
+    assert!(v["issued_at"].as_str().unwrap().parse::<u64>().is_ok());
+    assert!(v["signature"].as_str().is_some());
+    let access = v["access_token"].as_str().unwrap();
+    assert!(access.starts_with("00D5g000004XyZa!"));
+    // The access token is a SOAP session id too.
+    let (status, body) = h
+        .call(
+            &format!("https://acme.my.salesforce.com/services/Soap/u/{V}"),
+            access,
+            "<urn:getUserInfo/>",
+        )
+        .await;
+    assert_eq!(status, 200);
+    assert!(body.contains("<userName>admin@acme.example.com</userName>"));
+    let state = h.user(u).await;
+    assert_eq!(
+        (
+            state["login_attempts"].as_u64(),
+            state["failed_logins"].as_u64()
+        ),
+        (Some(1), Some(0))
+    );
+}
+
+#[tokio::test]
+async fn oauth_errors_are_objects_with_http_400() {
+    let h = Harness::start().await;
+    let (u, p, t) = ADMIN;
+    let pt = format!("{p}{t}");
+    let cases: Vec<(Vec<(&str, &str)>, Value)> = vec![
+        (
+            vec![("grant_type", "client_credentials")],
+            json!({"error": "unsupported_grant_type", "error_description": "grant type not supported"}),
+        ),
+        (
+            grant(("nope", "x"), u, &pt),
+            json!({"error": "invalid_client_id", "error_description": "client identifier invalid"}),
+        ),
+        (
+            grant((ACME_APP.0, "wrong"), u, &pt),
+            json!({"error": "invalid_client", "error_description": "invalid client credentials"}),
+        ),
+        (
+            grant(ACME_APP, u, "wrong-password"),
+            json!({"error": "invalid_grant", "error_description": "authentication failure"}),
+        ),
+        (
+            grant(ACME_APP, ANALYST.0, ANALYST.1),
+            json!({"error": "invalid_grant", "error_description": "authentication failure"}),
+        ),
+    ];
+    for (form, expected) in cases {
+        let (status, v) = token(&h, LOGIN, &form).await;
+        assert_eq!((status, &v), (400, &expected));
+    }
+    assert_eq!(h.user(u).await["failed_logins"], 1);
+    assert_eq!(h.user(ANALYST.0).await["failed_logins"], 1);
+    // Globex blocks the username-password flow: same answer as a wrong password, counted.
+    let (gu, gp, gt) = GLOBEX_ADMIN;
+    let app = (
+        "3MVG9globexRotatorConsumerKey0001",
+        "GLOBEXCONSUMERSECRET0001",
+    );
+    let (status, v) = token(&h, LOGIN, &grant(app, gu, &format!("{gp}{gt}"))).await;
+    assert_eq!(
+        (status, v),
+        (
+            400,
+            json!({"error": "invalid_grant", "error_description": "authentication failure"})
+        )
+    );
+    assert_eq!(h.user(gu).await["failed_logins"], 1);
+    h.send(
+        reqwest::Method::PATCH,
+        "/orgs/globex",
+        json!({"oauth_username_password_enabled": true}),
+    )
+    .await;
+    let (status, _) = token(&h, LOGIN, &grant(app, gu, &format!("{gp}{gt}"))).await;
+    assert_eq!(status, 200);
+    // Profile login IP ranges: "ip restricted".
+    let (ru, rp, rt) = GLOBEX_RESTRICTED;
+    let (status, v) = token(&h, LOGIN, &grant(app, ru, &format!("{rp}{rt}"))).await;
+    assert_eq!(
+        (status, v),
+        (
+            400,
+            json!({"error": "invalid_grant", "error_description": "ip restricted"})
+        )
+    );
+    // A user of another org than the app's.
+    let (status, v) = token(&h, LOGIN, &grant(app, u, &pt)).await;
+    assert_eq!((status, v["error"].as_str()), (400, Some("invalid_grant")));
+    // Sandbox users at test.salesforce.com only.
+    let uat_app = (
+        "3MVG9acmeUatRotatorConsumerKey001",
+        "ACMEUATCONSUMERSECRET001",
+    );
+    let (su, sp, _) = UAT;
+    let (status, _) = token(&h, LOGIN, &grant(uat_app, su, sp)).await;
+    assert_eq!(status, 400);
+    let (status, v) = token(&h, TEST, &grant(uat_app, su, sp)).await;
+    assert_eq!(status, 200);
+    assert_eq!(
+        v["instance_url"],
+        "https://acme--uat.sandbox.my.salesforce.com"
+    );
+    assert!(v["id"]
+        .as_str()
+        .unwrap()
+        .starts_with("https://test.salesforce.com/id/"));
+}

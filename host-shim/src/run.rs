@@ -1,0 +1,406 @@
+//! One job, start to finish: write the CLI's operation into the request, generate a new
+//! password when `change` has none, answer QUARANTINED for a refused credential without
+//! contacting Salesforce, drive the plugin's sans-IO loop over the transport, and record a
+//! newly refused credential.
+
+use std::time::SystemTime;
+
+use serde_json::{Map, Value};
+use sfrpc_plugin::{
+    ActivePassword, Check, CheckOutcome, Complexity, CredentialRole, Job, JobResult, Operation,
+    Output, PasswordPolicy, Request, Status,
+};
+use zeroize::Zeroizing;
+
+use crate::generate;
+use crate::quarantine::{self, Store};
+use crate::transport::Transport;
+
+/// A job that never finishes within this many requests is stopped (a plugin bug).
+const MAX_REQUESTS: usize = 64;
+
+/// What a job run needs from the process.
+#[derive(Debug)]
+pub struct Host {
+    /// The HTTPS transport (with the allowlist).
+    pub transport: Transport,
+    /// The quarantine store.
+    pub quarantine: Store,
+}
+
+/// A finished job: the plugin's result, plus the password this host generated, if any.
+#[derive(Debug)]
+pub struct Finished {
+    /// The result.
+    pub result: JobResult,
+    /// The generated new password (returned to the vault only when it may be in effect).
+    pub generated: Option<Zeroizing<String>>,
+}
+
+impl Finished {
+    /// The exit code: 20 when the active password is unknown, else the status's.
+    pub fn exit_code(&self) -> i32 {
+        exit_code(&self.result)
+    }
+
+    /// The result JSON; carries `new_password` only when this host generated it and it is (or
+    /// may be) in effect.
+    pub fn to_json(&self) -> Value {
+        let mut v = serde_json::to_value(&self.result).unwrap_or(Value::Null);
+        let in_effect = matches!(
+            self.result.active_password,
+            ActivePassword::New | ActivePassword::Unknown
+        );
+        if let (Some(pw), true, Some(obj)) = (&self.generated, in_effect, v.as_object_mut()) {
+            obj.insert("new_password".to_owned(), Value::String(pw.to_string()));
+        }
+        v
+    }
+}
+
+/// The exit code for a result (SPEC 5).
+pub fn exit_code(result: &JobResult) -> i32 {
+    if result.active_password == ActivePassword::Unknown {
+        20
+    } else {
+        result.status.exit_code()
+    }
+}
+
+/// Milliseconds since the Unix epoch, the plugin's clock.
+pub fn now_ms() -> u64 {
+    SystemTime::now()
+        .duration_since(SystemTime::UNIX_EPOCH)
+        .map(|d| d.as_millis() as u64)
+        .unwrap_or(0)
+}
+
+fn op_name(op: Operation) -> &'static str {
+    match op {
+        Operation::Heartbeat => "heartbeat",
+        Operation::Change => "change",
+        Operation::Diagnose => "diagnose",
+    }
+}
+
+/// What identifies a result when the host answers by itself.
+struct Meta {
+    operation: Operation,
+    secret_id: Option<i64>,
+    secret_name: Option<String>,
+    site: Option<String>,
+}
+
+impl Meta {
+    fn from_value(v: &Value, operation: Operation) -> Meta {
+        let secret = &v["secret"];
+        Meta {
+            operation,
+            secret_id: secret["id"].as_i64(),
+            secret_name: secret["name"].as_str().map(str::to_owned),
+            site: v["site"]["name"].as_str().map(str::to_owned),
+        }
+    }
+
+    fn from_request(r: &Request) -> Meta {
+        Meta {
+            operation: r.operation(),
+            secret_id: r.secret_id(),
+            secret_name: r.secret_name().map(str::to_owned),
+            site: r.site_name().map(str::to_owned),
+        }
+    }
+
+    /// A result the host decides itself (bad operation, quarantine, generator failure).
+    fn result(
+        self,
+        status: Status,
+        code: &str,
+        message: String,
+        remediation: Option<String>,
+    ) -> JobResult {
+        let id = self
+            .secret_id
+            .map_or_else(|| "unknown".to_owned(), |i| i.to_string());
+        let line = format!(
+            "Secret '{}' (Id = {id}) on Site '{}' returned ({}).",
+            self.secret_name.as_deref().unwrap_or_default(),
+            self.site.as_deref().unwrap_or("Local"),
+            status.as_str()
+        );
+        JobResult {
+            operation: self.operation,
+            secret_id: self.secret_id,
+            secret_name: self.secret_name,
+            site: self.site,
+            status,
+            code: code.to_owned(),
+            message: message.clone(),
+            remediation,
+            active_password: ActivePassword::Current,
+            retryable: false,
+            retry_with_new_password: None,
+            failed_logins: 0,
+            refused_credential: None,
+            checks: Vec::new(),
+            log: vec![message, line],
+        }
+    }
+}
+
+/// The request text after the host's edits.
+struct Prepared {
+    json: Zeroizing<String>,
+    generated: Option<Zeroizing<String>>,
+}
+
+fn declared_policy(request: &Map<String, Value>) -> Option<PasswordPolicy> {
+    let p = request.get("org")?.get("password_policy")?;
+    let defaults = PasswordPolicy::default();
+    let min_length = match p.get("min_length") {
+        None | Some(Value::Null) => defaults.min_length,
+        Some(n) => usize::try_from(n.as_u64()?).ok()?,
+    };
+    let complexity = match p.get("complexity") {
+        None | Some(Value::Null) => defaults.complexity,
+        Some(c) => Complexity::from_name(c.as_str()?)?,
+    };
+    Some(PasswordPolicy {
+        min_length,
+        complexity,
+    })
+}
+
+/// Writes `command` into the request and generates `new_password` when `change` lacks one.
+/// Text that is not a JSON object passes through: the plugin answers ArgumentError.
+fn prepare(text: &str, command: Option<Operation>) -> Result<Prepared, Box<JobResult>> {
+    let passthrough = || Prepared {
+        json: Zeroizing::new(text.to_owned()),
+        generated: None,
+    };
+    let Ok(Value::Object(mut obj)) = serde_json::from_str::<Value>(text) else {
+        return Ok(passthrough());
+    };
+    if let Some(op) = command {
+        match obj.get("operation") {
+            None | Some(Value::Null) => {
+                obj.insert(
+                    "operation".to_owned(),
+                    Value::String(op_name(op).to_owned()),
+                );
+            }
+            Some(Value::String(s)) if s == op_name(op) => {}
+            Some(other) => {
+                let said = other.as_str().unwrap_or("a non-string value").to_owned();
+                let meta = Meta::from_value(&Value::Object(obj.clone()), op);
+                return Err(Box::new(
+                    meta.result(
+                        Status::ArgumentError,
+                        "INVALID_REQUEST",
+                        format!(
+                            "operation: the request says \"{said}\" but the command is \"{}\"",
+                            op_name(op)
+                        ),
+                        Some(
+                            "remove \"operation\" from the request or run the matching command"
+                                .to_owned(),
+                        ),
+                    ),
+                ));
+            }
+        }
+    }
+    let is_change = obj.get("operation").and_then(Value::as_str) == Some("change");
+    let has_new = !matches!(obj.get("new_password"), None | Some(Value::Null));
+    let mut generated = None;
+    if is_change && !has_new {
+        match generate::generate(declared_policy(&obj).as_ref()) {
+            Ok(pw) => {
+                obj.insert("new_password".to_owned(), Value::String(pw.to_string()));
+                generated = Some(pw);
+            }
+            Err(e) => {
+                let meta = Meta::from_value(&Value::Object(obj), Operation::Change);
+                let status = match e {
+                    generate::GenerateError::Rng => Status::UnknownError,
+                    _ => Status::ArgumentError,
+                };
+                return Err(Box::new(meta.result(
+                    status,
+                    "NEW_PASSWORD_POLICY",
+                    format!("cannot generate a new password: {e}"),
+                    None,
+                )));
+            }
+        }
+    }
+    let json =
+        serde_json::to_string(&Value::Object(obj)).map_err(|_| Box::new(unreachable_result()))?;
+    Ok(Prepared {
+        json: Zeroizing::new(json),
+        generated,
+    })
+}
+
+fn unreachable_result() -> JobResult {
+    Meta::from_value(&Value::Object(Map::new()), Operation::Heartbeat).result(
+        Status::UnknownError,
+        "INVALID_REQUEST",
+        "the request could not be re-encoded".to_owned(),
+        None,
+    )
+}
+
+/// The credential the job logs in with first (SPEC 2.2/2.3): the privileged account, else a
+/// pending password, else the current one.
+pub fn first_login(request: &Request) -> Option<(CredentialRole, Zeroizing<Vec<u8>>)> {
+    [
+        CredentialRole::Privileged,
+        CredentialRole::Pending,
+        CredentialRole::Current,
+    ]
+    .into_iter()
+    .find_map(|role| request.credential_material(role).map(|m| (role, m)))
+}
+
+fn quarantined(request: &Request, entry: &quarantine::Entry) -> JobResult {
+    let role = match entry.role {
+        CredentialRole::Current => "stored password",
+        CredentialRole::Pending => "pending password",
+        CredentialRole::Privileged => "privileged account",
+    };
+    let when = quarantine::rfc3339(entry.recorded_at);
+    let message = format!(
+        "Login not attempted: the {role} was refused by Salesforce ({}) at {when} and is quarantined",
+        entry.code
+    );
+    let id = request
+        .secret_id()
+        .map_or_else(|| "<id>".to_owned(), |i| i.to_string());
+    let remediation = format!(
+        "fix the cause of {} (or store the right credential in the vault; a changed credential \
+         is no longer quarantined), then run `sfrpc quarantine clear {id}`",
+        entry.code
+    );
+    let mut r =
+        Meta::from_request(request).result(entry.status, "QUARANTINED", message, Some(remediation));
+    if request
+        .credential_material(CredentialRole::Pending)
+        .is_some()
+    {
+        // Without a login nobody can tell whether the pending password took effect.
+        r.active_password = ActivePassword::Unknown;
+    }
+    r.checks.push(Check {
+        name: "quarantine".to_owned(),
+        outcome: CheckOutcome::Fail,
+        detail: format!("{role} quarantined after {} at {when}", entry.code),
+        remediation: None,
+    });
+    r
+}
+
+/// Drives the plugin's loop until `Done`.
+pub async fn drive(mut job: Job, transport: &Transport) -> Option<JobResult> {
+    for _ in 0..MAX_REQUESTS {
+        match job.poll(now_ms()) {
+            Output::Done(result) => return Some(result),
+            Output::Send(request) => match transport.send(&request).await {
+                Ok(response) => job.handle_response(request.id, response, now_ms()),
+                Err(error) => job.handle_transport_error(request.id, error, now_ms()),
+            },
+            Output::Wait => return None,
+        }
+    }
+    match job.poll(now_ms()) {
+        Output::Done(result) => Some(result),
+        _ => None,
+    }
+}
+
+/// Runs one request. `command` is the CLI subcommand (None in batch: the request says).
+pub async fn run(host: &Host, text: &str, command: Option<Operation>) -> Finished {
+    let prepared = match prepare(text, command) {
+        Ok(p) => p,
+        Err(result) => {
+            return Finished {
+                result: *result,
+                generated: None,
+            }
+        }
+    };
+    let generated = prepared.generated;
+    let request = match Request::from_json(&prepared.json) {
+        Ok(r) => r,
+        Err(_) => {
+            // The plugin builds the ArgumentError result naming the field.
+            let job = Job::new(&prepared.json, now_ms());
+            let result = drive(job, &host.transport).await;
+            let op = command.unwrap_or(Operation::Heartbeat);
+            let result = result.unwrap_or_else(|| stuck(Meta::from_value(&Value::Null, op)));
+            return Finished {
+                result,
+                generated: None,
+            };
+        }
+    };
+    if let Some((_, material)) = first_login(&request) {
+        let fingerprint = host.quarantine.fingerprint(&material);
+        match host.quarantine.find(request.secret_id(), &fingerprint) {
+            Ok(Some(entry)) => {
+                return Finished {
+                    result: quarantined(&request, &entry),
+                    generated: None,
+                }
+            }
+            Ok(None) => {}
+            Err(e) => {
+                let r = Meta::from_request(&request).result(
+                    Status::UnknownError,
+                    "QUARANTINE_UNAVAILABLE",
+                    format!("Login not attempted: {e}"),
+                    Some("fix the state directory (--state-dir) permissions".to_owned()),
+                );
+                return Finished {
+                    result: r,
+                    generated: None,
+                };
+            }
+        }
+    }
+    let job = Job::from_request(request.clone(), now_ms());
+    let mut result = match drive(job, &host.transport).await {
+        Some(r) => r,
+        None => stuck(Meta::from_request(&request)),
+    };
+    if let Some(role) = result.refused_credential {
+        if let Some(material) = request.credential_material(role) {
+            let entry = host.quarantine.entry(
+                request.secret_id(),
+                role,
+                &material,
+                result.status,
+                &result.code,
+            );
+            if let Err(e) = host.quarantine.record(entry) {
+                result.log.push(format!("Quarantine not recorded: {e}"));
+            }
+        }
+    }
+    Finished { result, generated }
+}
+
+fn stuck(meta: Meta) -> JobResult {
+    let change = meta.operation == Operation::Change;
+    let mut r = meta.result(
+        Status::UnknownError,
+        "PLUGIN_STALLED",
+        format!("the plugin did not finish within {MAX_REQUESTS} requests"),
+        None,
+    );
+    if change {
+        // The job may have sent the change: nobody can say which password is in effect.
+        r.active_password = ActivePassword::Unknown;
+    }
+    r
+}

@@ -1,0 +1,444 @@
+//! The decisions after each answer: logins (with pending reconciliation), the change, the
+//! privileged lookup, verification, and settling a change of unknown fate (SPEC 2.2, 2.3, 6).
+
+use secrecy::ExposeSecret;
+
+use super::login::{self, Failure, Who};
+use super::{Fate, Machine, Purpose, Reply, Step};
+use crate::codec::{soap, soql};
+use crate::outcome::{Outcome, Phase};
+use crate::preflight::Trust;
+use crate::request::LoginMethod;
+use crate::result::{ActivePassword, Operation, Status};
+
+impl Machine {
+    /// Sends a login with `who`'s password (+ token when the plan appends it).
+    pub(super) fn send_login(&mut self, who: Who, purpose: Purpose) {
+        let built = {
+            let creds = match who {
+                Who::Privileged => self.req.privileged.as_ref(),
+                _ => Some(&self.req.secret),
+            };
+            let login_url = match who {
+                Who::Privileged => self.plan.privileged_login_url.as_deref(),
+                _ => Some(self.plan.login_url.as_str()),
+            };
+            let password = match who {
+                Who::Current => self.req.secret.password.as_ref(),
+                Who::Pending => self.req.pending_password.as_ref(),
+                Who::New => self.req.new_password.as_ref(),
+                Who::Privileged => creds.and_then(|c| c.password.as_ref()),
+            };
+            match (creds, login_url, password) {
+                (Some(creds), Some(login_url), Some(password)) => {
+                    let token = if self.plan.appends_token(creds) {
+                        creds.security_token.as_ref()
+                    } else {
+                        None
+                    };
+                    let combined = login::password_and_token(password, token);
+                    let username = creds.username.as_deref().unwrap_or_default();
+                    let client = creds.client_id.as_ref().zip(creds.client_secret.as_ref());
+                    let (url, headers, body) = login::request(
+                        self.req.login_method,
+                        login_url,
+                        &self.req.api_version,
+                        username,
+                        &combined,
+                        client,
+                    );
+                    let how = match self.req.login_method {
+                        LoginMethod::Soap => format!("SOAP login(), API {}", self.req.api_version),
+                        LoginMethod::OauthPassword => "OAuth username-password flow".to_owned(),
+                    };
+                    let plus_token = if token.is_some() {
+                        " + security token"
+                    } else {
+                        ""
+                    };
+                    let line = format!(
+                        "Logging in to {login_url} as {username} with {}{plus_token} ({how})",
+                        who.words()
+                    );
+                    Some((url, headers, body, line))
+                }
+                _ => None,
+            }
+        };
+        match built {
+            Some((url, headers, body, line)) => {
+                self.log.push(line);
+                self.send("POST", url, headers, body, Step::Login(who, purpose));
+            }
+            None => self.decide_local(Phase::Login, "UNKNOWN", "internal error: no credential"),
+        }
+    }
+
+    pub(super) fn on_login(&mut self, who: Who, purpose: Purpose, reply: Reply) {
+        let parsed = match reply {
+            Reply::Http(resp) => login::parse(self.req.login_method, &self.req.api_version, &resp),
+            Reply::Transport(t) => Err(Failure::Transport(t)),
+        };
+        match parsed {
+            Ok(session) => {
+                self.seen_session_ids.push(session.id.clone());
+                let expired = session.password_expired;
+                let user_id = session.user_id.clone();
+                self.log.push(match &user_id {
+                    Some(id) => format!("Logged in (user {id})"),
+                    None => "Logged in".to_owned(),
+                });
+                self.sessions.push(session);
+                match purpose {
+                    Purpose::Open => self.on_opened(who, expired, user_id),
+                    Purpose::Verify => self.on_verified(),
+                    Purpose::Recheck => self.on_rechecked(true, None),
+                }
+            }
+            Err(failure) => {
+                if failure.fault().is_some() {
+                    self.failed_logins += 1;
+                }
+                let phase = if purpose == Purpose::Verify {
+                    Phase::Verify
+                } else {
+                    Phase::Login
+                };
+                let outcome = self.outcome_of(phase, &failure);
+                self.log.push(outcome.message.clone());
+                match purpose {
+                    Purpose::Open => self.on_open_failed(who, &failure, outcome),
+                    Purpose::Verify => self.on_verify_failed(&failure, outcome),
+                    Purpose::Recheck => self.on_rechecked(false, Some((&failure, outcome))),
+                }
+            }
+        }
+    }
+
+    fn on_open_failed(&mut self, who: Who, failure: &Failure, outcome: Outcome) {
+        if let Failure::Insecure = failure {
+            // The password worked; the session is unusable.
+            if who != Who::Privileged {
+                self.active = who.active();
+            }
+            return self.decide(outcome);
+        }
+        if who == Who::Pending && failure.is_password_refusal() {
+            self.log
+                .push("The pending password was refused; trying the stored password".to_owned());
+            return self.send_login(Who::Current, Purpose::Open);
+        }
+        let credential_refusal = matches!(
+            outcome.status,
+            Status::LoginFailed | Status::AccountLockedOut | Status::AccessDenied
+        );
+        if failure.fault().is_some() && credential_refusal {
+            self.refused = who.role();
+        }
+        // `active` keeps its start value: current, or unknown while a pending one is unsettled.
+        self.decide(outcome);
+    }
+
+    fn on_opened(&mut self, who: Who, expired: bool, user_id: Option<String>) {
+        if who == Who::Privileged {
+            return self.send_lookup();
+        }
+        self.base = Some(who);
+        self.active = who.active();
+        if who == Who::Pending {
+            self.log
+                .push("The pending password is in effect".to_owned());
+        }
+        match self.req.operation {
+            Operation::Heartbeat if expired => {
+                self.decide_local(Phase::Login, "PASSWORD_EXPIRED", "")
+            }
+            Operation::Heartbeat => {
+                let msg = format!("Heartbeat succeeded: {} logs in", self.username());
+                self.decide_ok(&msg)
+            }
+            Operation::Diagnose => self.start_diagnose(expired, user_id),
+            Operation::Change => self.send_self_change(expired, user_id),
+        }
+    }
+
+    fn username(&self) -> String {
+        self.req.secret.username.clone().unwrap_or_default()
+    }
+
+    pub(super) fn decide_ok(&mut self, message: &str) {
+        self.decide_local(Phase::Logout, "OK", message);
+    }
+
+    /// changeOwnPassword(old, new), or setPassword(userId, new) when the password has expired.
+    fn send_self_change(&mut self, expired: bool, user_id: Option<String>) {
+        let built = match (self.sessions.last(), self.req.new_password.as_ref()) {
+            (Some(session), Some(new)) => {
+                let sid = session.id.expose_secret();
+                if expired {
+                    user_id.map(|uid| {
+                        let body = soap::set_password_envelope(sid, &uid, new.expose_secret());
+                        (session.soap_url.clone(), body, true)
+                    })
+                } else {
+                    let old = match self.base {
+                        Some(Who::Pending) => self.req.pending_password.as_ref(),
+                        _ => self.req.secret.password.as_ref(),
+                    };
+                    old.map(|old| {
+                        let body = soap::change_own_password_envelope(
+                            sid,
+                            old.expose_secret(),
+                            new.expose_secret(),
+                        );
+                        (session.soap_url.clone(), body, false)
+                    })
+                }
+            }
+            _ => None,
+        };
+        let Some((url, body, set_password)) = built else {
+            return self.decide_local(
+                Phase::Change,
+                "UNKNOWN",
+                "internal error: no session or user id",
+            );
+        };
+        self.log.push(if set_password {
+            "The password has expired: setting the new password with setPassword()".to_owned()
+        } else {
+            "Changing the password with changeOwnPassword()".to_owned()
+        });
+        self.send(
+            "POST",
+            url,
+            soap::headers(),
+            body,
+            Step::Change { set_password },
+        );
+    }
+
+    /// Privileged mode: find the target's user id by username.
+    fn send_lookup(&mut self) {
+        let username = self.username();
+        let soql = format!(
+            "SELECT Id FROM User WHERE Username = {}",
+            soql::quote(&username)
+        );
+        let Some(session) = self.sessions.last() else {
+            return self.decide_local(Phase::Lookup, "UNKNOWN", "internal error: no session");
+        };
+        let body = soap::query_envelope(session.id.expose_secret(), &soql);
+        let url = session.soap_url.clone();
+        self.log.push(format!(
+            "Looking up the user {username} as the privileged account"
+        ));
+        self.send("POST", url, soap::headers(), body, Step::Lookup);
+    }
+
+    pub(super) fn on_lookup(&mut self, reply: Reply) {
+        let parsed = match reply {
+            Reply::Http(resp) => soap::parse_query(&resp).map_err(Failure::Wire),
+            Reply::Transport(t) => Err(Failure::Transport(t)),
+        };
+        let records = match parsed {
+            Ok(records) => records,
+            Err(failure) => {
+                let outcome = self.outcome_of(Phase::Lookup, &failure);
+                self.log.push(outcome.message.clone());
+                return self.decide(outcome);
+            }
+        };
+        let id = records.first().and_then(|r| r.get("Id")).cloned().flatten();
+        let (Some(id), 1) = (id, records.len()) else {
+            return self.decide_local(Phase::Lookup, "TARGET_USER_NOT_FOUND", "");
+        };
+        let built = match (self.sessions.last(), self.req.new_password.as_ref()) {
+            (Some(session), Some(new)) => Some((
+                session.soap_url.clone(),
+                soap::set_password_envelope(session.id.expose_secret(), &id, new.expose_secret()),
+            )),
+            _ => None,
+        };
+        let Some((url, body)) = built else {
+            return self.decide_local(Phase::Change, "UNKNOWN", "internal error: no session");
+        };
+        self.log.push(format!(
+            "Setting the password of {} (user {id}) with setPassword()",
+            self.username()
+        ));
+        self.target_user_id = Some(id);
+        self.send(
+            "POST",
+            url,
+            soap::headers(),
+            body,
+            Step::Change { set_password: true },
+        );
+    }
+
+    pub(super) fn on_change(&mut self, set_password: bool, reply: Reply) {
+        let operation = if set_password {
+            "setPassword"
+        } else {
+            "changeOwnPassword"
+        };
+        let parsed = match reply {
+            Reply::Http(resp) => soap::parse_ack(&resp, operation).map_err(Failure::Wire),
+            Reply::Transport(t) => Err(Failure::Transport(t)),
+        };
+        match parsed {
+            Ok(()) => {
+                self.fate = Fate::Acked;
+                self.active = ActivePassword::New;
+                self.log.push("Password changed".to_owned());
+                self.after_ack();
+            }
+            Err(failure) => {
+                let outcome = self.outcome_of(Phase::Change, &failure);
+                self.log.push(outcome.message.clone());
+                if failure.fault().is_some() || !failure.maybe_sent() {
+                    // Salesforce refused it, or it never left: nothing changed.
+                    return self.decide(outcome);
+                }
+                self.log.push(
+                    "The change may have been applied; settling which password is in effect"
+                        .to_owned(),
+                );
+                self.fate = Fate::Unknown(outcome);
+                self.settle_unknown();
+            }
+        }
+    }
+
+    /// After Salesforce acknowledged the change: verify by logging in with the new password.
+    fn after_ack(&mut self) {
+        let token = self.plan.appends_token(&self.req.secret);
+        if token && matches!(self.plan.trust, Trust::Outside(_)) {
+            return self.decide_local(
+                Phase::Verify,
+                "SECURITY_TOKEN_RESET",
+                "(verification skipped: from this egress IP every login needs the new token)",
+            );
+        }
+        if self.failed_logins > 0 {
+            return self.decide_local(
+                Phase::Verify,
+                "CHANGE_UNVERIFIED",
+                "verification skipped because this job already had a refused login (at most \
+                 one per job)",
+            );
+        }
+        self.send_login(Who::New, Purpose::Verify);
+    }
+
+    fn on_verified(&mut self) {
+        self.active = ActivePassword::New;
+        let how = if self.target_user_id.is_some() {
+            "Password changed with the privileged account and verified"
+        } else {
+            "Password changed and verified"
+        };
+        let message = match &self.fate {
+            Fate::Unknown(lost) => format!(
+                "{how} (the answer to the change request was lost: {})",
+                lost.message
+            ),
+            _ => how.to_owned(),
+        };
+        self.decide_ok(&message);
+    }
+
+    fn on_verify_failed(&mut self, failure: &Failure, outcome: Outcome) {
+        if let Failure::Insecure = failure {
+            // The new password logged in; only its session is unusable.
+            self.active = ActivePassword::New;
+            return self.decide(outcome);
+        }
+        let token = self.plan.appends_token(&self.req.secret);
+        match self.fate.clone() {
+            Fate::Unknown(change) => {
+                if failure.is_password_refusal() && !token {
+                    self.log.push(
+                        "The new password was refused: the change did not take effect".to_owned(),
+                    );
+                    self.active = self.active_before_change();
+                    self.decide(change);
+                } else {
+                    self.decide_unknown(change);
+                }
+            }
+            _ if token && failure.is_token_refusal() => self.decide_local(
+                Phase::Verify,
+                "SECURITY_TOKEN_RESET",
+                "(the verification login with the old token was refused)",
+            ),
+            _ => self.decide_local(Phase::Verify, "CHANGE_UNVERIFIED", &outcome.message),
+        }
+    }
+
+    /// The change's fate is unknown: settle it with one login, if the budget allows.
+    fn settle_unknown(&mut self) {
+        let Fate::Unknown(change) = self.fate.clone() else {
+            return self.decide_local(Phase::Change, "UNKNOWN", "internal error: fate");
+        };
+        if self.failed_logins > 0 {
+            self.log.push(
+                "Not verifying: this job already had a refused login (at most one per job)"
+                    .to_owned(),
+            );
+            return self.decide_unknown(change);
+        }
+        let token = self.plan.appends_token(&self.req.secret);
+        match self.base {
+            // The old token dies with the change, so "new + old token refused" would settle
+            // nothing; "old password still works" does.
+            Some(base) if token => self.send_login(base, Purpose::Recheck),
+            _ => self.send_login(Who::New, Purpose::Verify),
+        }
+    }
+
+    fn on_rechecked(&mut self, worked: bool, failed: Option<(&Failure, Outcome)>) {
+        let Fate::Unknown(change) = self.fate.clone() else {
+            return self.decide_local(Phase::Change, "UNKNOWN", "internal error: fate");
+        };
+        let insecure = matches!(failed, Some((Failure::Insecure, _)));
+        if worked || insecure {
+            self.log
+                .push("The old password still logs in: the change did not take effect".to_owned());
+            self.active = self.active_before_change();
+            match failed {
+                Some((_, egress)) => self.decide(egress),
+                None => self.decide(change),
+            }
+        } else {
+            self.decide_unknown(change);
+        }
+    }
+
+    /// What was in effect before the change was sent.
+    fn active_before_change(&self) -> ActivePassword {
+        match self.base {
+            Some(who) => who.active(),
+            None if self.req.pending_password.is_some() => ActivePassword::Unknown,
+            None => ActivePassword::Current,
+        }
+    }
+
+    /// Ends with `active_password: unknown` after a change of unknown fate.
+    fn decide_unknown(&mut self, change: Outcome) {
+        self.active = ActivePassword::Unknown;
+        let mut outcome = change;
+        outcome.message = format!(
+            "{}; the change may have been applied, so which password is in effect is unknown",
+            outcome.message
+        );
+        outcome.remediation = Some(
+            "keep both passwords: send the new one as pending_password with the next request \
+             (a heartbeat settles which one works)"
+                .to_owned(),
+        );
+        outcome.retryable = true;
+        self.decide(outcome);
+    }
+}

@@ -1,0 +1,484 @@
+//! What the operator and Salesforce see beyond the status: log lines, which password goes into
+//! which request, SOQL escaping, OAuth wiring, refused_credential, diagnose checks, the poll
+//! contract and robustness against any answer.
+
+mod support;
+
+use serde_json::json;
+use sfrpc_plugin::{
+    CheckOutcome, CredentialRole, HttpResponse, Job, Output, TransportError, TransportErrorKind,
+};
+use support::*;
+
+#[test]
+fn heartbeat_log_reads_like_secret_server() {
+    let run = run(
+        &request("heartbeat"),
+        vec![soap("login_success"), soap("logout_ok")],
+    );
+    assert_eq!(
+        run.result.log,
+        vec![
+            "Logging in to https://login.salesforce.com as integration@acme.com with the stored password (SOAP login(), API 64.0)",
+            "Logged in (user 0055g00000AbCdEAAV)",
+            "Logging out",
+            "Logged out",
+            "Secret 'Salesforce Test' (Id = 1063) on Site 'EARTH' returned (Success).",
+        ]
+    );
+    assert_eq!(
+        run.result.message,
+        "Heartbeat succeeded: integration@acme.com logs in"
+    );
+    assert!(run.result.remediation.is_none());
+}
+
+#[test]
+fn requests_carry_the_right_passwords() {
+    let run = run(
+        &with_pending(request("change")),
+        vec![
+            soap("login_success"),
+            soap("change_own_password_ok"),
+            soap("login_success"),
+            soap("logout_ok"),
+            soap("logout_ok"),
+        ],
+    );
+    let change = &run.requests[1].body;
+    assert!(
+        change.contains(PENDING) && change.contains(NEW),
+        "changeOwnPassword(pending, new)"
+    );
+    assert!(
+        !change.contains(CURRENT),
+        "the stored password is not the old one here"
+    );
+    assert!(run.requests[1]
+        .headers
+        .iter()
+        .any(|(n, v)| n == "SOAPAction" && v == "\"\""));
+    assert!(
+        change.contains("00D5g000004XyZa!FAKESESSIONAQEAQlogin0001xYzFAKE"),
+        "session header"
+    );
+    let logout = &run.requests[3];
+    assert_eq!(
+        logout.url,
+        "https://acme.my.salesforce.com/services/Soap/u/64.0/00D5g000004XyZa"
+    );
+}
+
+#[test]
+fn expired_password_sets_the_user_id_from_login() {
+    let run = run(
+        &request("change"),
+        vec![
+            soap("login_password_expired"),
+            soap("set_password_ok"),
+            soap("login_success"),
+            soap("logout_ok"),
+            soap("logout_ok"),
+        ],
+    );
+    let set = &run.requests[1].body;
+    assert!(set.contains("setPassword") && set.contains(NEW) && !set.contains(CURRENT));
+    assert!(run
+        .result
+        .log
+        .iter()
+        .any(|l| l.contains("expired") && l.contains("setPassword()")));
+}
+
+#[test]
+fn privileged_lookup_quotes_the_username_and_sets_the_target() {
+    let mut req = with_privileged(request("change"));
+    set_item(&mut req, "username", "o'brien\\x@acme.com");
+    let run = run(
+        &req,
+        vec![
+            soap("login_success"),
+            soap("query_user_id"),
+            soap("set_password_ok"),
+            soap("login_success"),
+            soap("logout_ok"),
+            soap("logout_ok"),
+        ],
+    );
+    assert!(run.requests[0].body.contains("admin@acme.com") && run.requests[0].body.contains(PRIV));
+    let query = &run.requests[1].body;
+    assert!(
+        query.contains(
+            "SELECT Id FROM User WHERE Username = &apos;o\\&apos;brien\\\\x@acme.com&apos;"
+        ),
+        "SOQL literal escaped, then XML-escaped"
+    );
+    let set = &run.requests[2].body;
+    assert!(set.contains("0055g00000TgTgTAAV") && set.contains(NEW));
+    assert!(
+        run.requests[3].body.contains("o&apos;brien") && run.requests[3].body.contains(NEW),
+        "verify as the target"
+    );
+}
+
+#[test]
+fn oauth_wiring() {
+    let run = run(
+        &with_oauth(request("heartbeat")),
+        vec![oauth("token_success"), soap("logout_ok")],
+    );
+    let token = &run.requests[0];
+    assert_eq!(
+        token.url,
+        "https://login.salesforce.com/services/oauth2/token"
+    );
+    assert!(token.body.starts_with("grant_type=password&client_id="));
+    assert!(
+        token.body.contains(CLIENT_ID)
+            && token.body.contains(CLIENT_SECRET)
+            && token.body.contains(CURRENT)
+    );
+    assert_eq!(
+        run.requests[1].url,
+        "https://acme.my.salesforce.com/services/Soap/u/64.0"
+    );
+    assert!(
+        run.requests[1]
+            .body
+            .contains("FAKEACCESSTOKENoauth0006FAKE"),
+        "the access token serves as session id"
+    );
+}
+
+#[test]
+fn token_is_appended_only_outside_trusted_ranges() {
+    let mut inside = request("heartbeat");
+    set_item(&mut inside, "security-token", TOKEN);
+    let run_inside = run(&inside, vec![soap("login_success"), soap("logout_ok")]);
+    assert_eq!(run_inside.ops(), vec!["login[current]", "logout"]);
+    assert!(!run_inside.requests[0].body.contains(TOKEN));
+    let run_unknown = run(
+        &with_token_ip_unknown(request("heartbeat")),
+        vec![soap("login_success"), soap("logout_ok")],
+    );
+    assert!(run_unknown.requests[0]
+        .body
+        .contains(&format!("{CURRENT}{TOKEN}")));
+}
+
+#[test]
+fn refused_credential_names_the_refused_login() {
+    let refused =
+        |req: serde_json::Value, script: Vec<Reply>| run(&req, script).result.refused_credential;
+    assert_eq!(
+        refused(request("heartbeat"), vec![soap("fault_INVALID_LOGIN")]),
+        Some(CredentialRole::Current)
+    );
+    assert_eq!(
+        refused(request("heartbeat"), vec![soap("fault_PASSWORD_LOCKOUT")]),
+        Some(CredentialRole::Current)
+    );
+    assert_eq!(
+        refused(
+            request("heartbeat"),
+            vec![soap("fault_LOGIN_DURING_RESTRICTED_DOMAIN")]
+        ),
+        Some(CredentialRole::Current)
+    );
+    assert_eq!(
+        refused(
+            with_privileged(request("change")),
+            vec![soap("fault_INVALID_LOGIN")]
+        ),
+        Some(CredentialRole::Privileged)
+    );
+    assert_eq!(
+        refused(
+            with_pending(request("heartbeat")),
+            vec![soap("fault_PASSWORD_LOCKOUT")]
+        ),
+        Some(CredentialRole::Pending)
+    );
+    assert_eq!(
+        refused(
+            with_pending(request("heartbeat")),
+            vec![soap("fault_INVALID_LOGIN"), soap("fault_INVALID_LOGIN")]
+        ),
+        Some(CredentialRole::Current)
+    );
+    assert_eq!(
+        refused(
+            request("heartbeat"),
+            vec![soap("fault_REQUEST_LIMIT_EXCEEDED")]
+        ),
+        None
+    );
+    assert_eq!(
+        refused(
+            request("heartbeat"),
+            vec![soap("login_password_expired"), soap("logout_ok")]
+        ),
+        None
+    );
+    assert_eq!(
+        refused(
+            request("heartbeat"),
+            vec![fail(TransportErrorKind::Timeout, true)]
+        ),
+        None
+    );
+    assert_eq!(
+        refused(
+            with_token_ip_unknown(request("change")),
+            vec![
+                soap("login_success"),
+                soap("change_own_password_ok"),
+                soap("fault_INVALID_LOGIN"),
+                soap("logout_ok")
+            ]
+        ),
+        None
+    );
+}
+
+#[test]
+fn unknown_fate_tells_the_vault_to_keep_both() {
+    let run = run(
+        &request("change"),
+        vec![
+            soap("login_success"),
+            fail(TransportErrorKind::Timeout, true),
+            fail(TransportErrorKind::Timeout, true),
+            soap("logout_ok"),
+        ],
+    );
+    assert!(run
+        .result
+        .remediation
+        .as_deref()
+        .unwrap_or_default()
+        .contains("pending_password"));
+    assert!(run.result.retryable);
+}
+
+#[test]
+fn preflight_stops_at_the_first_failure_but_diagnose_lists_all() {
+    let mut req = request("heartbeat");
+    set_item(&mut req, "url", "https://acme.my.salesforce.com");
+    req["org"]["login_ip_ranges"] = json!(["10.0.0.0/8"]);
+    let hb = run(&req, vec![]);
+    let outcome = |name: &str, checks: &[sfrpc_plugin::Check]| {
+        checks.iter().find(|c| c.name == name).map(|c| c.outcome)
+    };
+    assert_eq!(
+        outcome("login_url", &hb.result.checks),
+        Some(CheckOutcome::Fail)
+    );
+    assert_eq!(
+        outcome("egress_ip_login_ranges", &hb.result.checks),
+        Some(CheckOutcome::Skip)
+    );
+    req["operation"] = json!("diagnose");
+    let dg = run(&req, vec![]);
+    assert_eq!(dg.result.code, "LOGIN_URL_NOT_ALLOWED");
+    assert_eq!(
+        outcome("egress_ip_login_ranges", &dg.result.checks),
+        Some(CheckOutcome::Fail)
+    );
+    assert!(dg.requests.is_empty());
+}
+
+#[test]
+fn preflight_remediations_name_the_ip() {
+    let mut req = request("heartbeat");
+    req["site"]["egress_ips"] = json!(["203.0.113.7", "192.0.2.50"]);
+    let run = run(&req, vec![]);
+    assert_eq!(run.result.code, "SECURITY_TOKEN_REQUIRED");
+    assert!(run
+        .result
+        .remediation
+        .as_deref()
+        .unwrap_or_default()
+        .contains("add 192.0.2.50 to Trusted IP Ranges"));
+}
+
+#[test]
+fn diagnose_checks_and_profile_remediation() {
+    let user = fixture("rest/query_user_permissions.json").replace(
+        "\"PermissionsApiUserOnly\": true",
+        "\"PermissionsApiUserOnly\": false",
+    );
+    let sets = fixture("rest/query_permission_sets.json").replace(
+        "\"PermissionsApiUserOnly\": true",
+        "\"PermissionsApiUserOnly\": false",
+    );
+    let run = run(
+        &request("diagnose"),
+        vec![
+            soap("login_success"),
+            Reply::Http(200, user),
+            Reply::Http(200, sets),
+            rest("password_status_ok"),
+            soap("logout_ok"),
+        ],
+    );
+    let find = |name: &str| {
+        run.result
+            .checks
+            .iter()
+            .find(|c| c.name == name)
+            .cloned()
+            .expect("check present")
+    };
+    assert_eq!(find("api_enabled").outcome, CheckOutcome::Pass);
+    assert_eq!(find("user_active").outcome, CheckOutcome::Pass);
+    assert_eq!(find("password_expired").outcome, CheckOutcome::Pass);
+    assert_eq!(
+        find("password_never_expires").outcome,
+        CheckOutcome::Pass,
+        "granted by a permission set"
+    );
+    let api_only = find("api_only_user");
+    assert_eq!(api_only.outcome, CheckOutcome::Warn);
+    assert!(api_only
+        .remediation
+        .unwrap_or_default()
+        .starts_with("Setup > Users > Profiles > Integration API: enable API Only User"));
+    let query_url = &run.requests[1].url;
+    assert!(query_url.starts_with("https://acme.my.salesforce.com/services/data/v64.0/query?q="));
+    assert!(run.requests[1]
+        .headers
+        .iter()
+        .any(|(n, v)| n == "Authorization" && v.starts_with("Bearer ")));
+    assert_eq!(run.requests[3].url, "https://acme.my.salesforce.com/services/data/v64.0/sobjects/User/0055g00000AbCdEAAV/password");
+}
+
+#[test]
+fn diagnose_api_not_enabled_fails() {
+    let user = fixture("rest/query_user_permissions.json").replace(
+        "\"PermissionsApiEnabled\": true",
+        "\"PermissionsApiEnabled\": false",
+    );
+    let run = run(
+        &request("diagnose"),
+        vec![
+            soap("login_success"),
+            Reply::Http(200, user),
+            rest("error_INSUFFICIENT_ACCESS"),
+            rest("password_status_ok"),
+            soap("logout_ok"),
+        ],
+    );
+    assert_eq!(run.result.code, "API_NOT_ENABLED");
+    let api = run
+        .result
+        .checks
+        .iter()
+        .find(|c| c.name == "api_enabled")
+        .expect("check");
+    assert!(api.detail.contains("permission sets could not be read"));
+}
+
+#[test]
+fn answers_for_unknown_ids_are_ignored() {
+    let mut job = Job::new(&request("heartbeat").to_string(), 0);
+    let Output::Send(login) = job.poll(0) else {
+        panic!("login first")
+    };
+    let ok = HttpResponse {
+        status: 200,
+        headers: vec![],
+        body: fixture("soap/login_success.xml"),
+    };
+    job.handle_response(login.id + 100, ok.clone(), 0);
+    job.handle_transport_error(
+        login.id + 7,
+        TransportError {
+            kind: TransportErrorKind::Reset,
+            maybe_sent: true,
+            detail: None,
+        },
+        0,
+    );
+    assert!(
+        job.poll(0) == Output::Wait,
+        "still waiting for the real answer"
+    );
+    job.handle_response(login.id, ok.clone(), 0);
+    job.handle_response(login.id, ok, 0);
+    let Output::Send(logout) = job.poll(0) else {
+        panic!("logout next")
+    };
+    assert!(logout.id != login.id);
+}
+
+#[test]
+fn any_answer_at_any_step_ends_the_job_without_panicking() {
+    let bodies: Vec<(u16, String)> = vec![
+        (200, String::new()),
+        (200, "{}".to_owned()),
+        (200, "[]".to_owned()),
+        (200, "<?xml version=\"1.0\"?><!DOCTYPE x [<!ENTITY a \"b\">]><x>&a;</x>".to_owned()),
+        (200, "<soapenv:Envelope xmlns:soapenv=\"http://schemas.xmlsoap.org/soap/envelope/\"><soapenv:Body/></soapenv:Envelope>".to_owned()),
+        (204, String::new()),
+        (999, "\u{0}\u{ffff}".to_owned()),
+        (500, "{\"error\":\"x\"}".to_owned()),
+        (200, fixture("soap/query_empty.xml")),
+        (200, fixture("rest/password_status_expired.json")),
+        (200, fixture("oauth/token_success.json")),
+    ];
+    let requests = [
+        request("heartbeat"),
+        with_pending(request("change")),
+        with_privileged(request("change")),
+        with_oauth(request("diagnose")),
+        with_token_ip_unknown(request("change")),
+    ];
+    let good = [
+        soap("login_success"),
+        soap("change_own_password_ok"),
+        soap("login_success"),
+        soap("logout_ok"),
+        soap("logout_ok"),
+        soap("logout_ok"),
+    ];
+    for req in &requests {
+        for position in 0..5 {
+            for (status, body) in &bodies {
+                let mut job = Job::new(&req.to_string(), 0);
+                let mut sent = 0;
+                let mut done = false;
+                for _ in 0..32 {
+                    match job.poll(0) {
+                        Output::Done(_) => {
+                            done = true;
+                            break;
+                        }
+                        Output::Wait => panic!("waiting with nothing outstanding"),
+                        Output::Send(r) => {
+                            let reply = if sent == position {
+                                Reply::Http(*status, body.clone())
+                            } else {
+                                good[sent.min(good.len() - 1)].clone()
+                            };
+                            sent += 1;
+                            match reply {
+                                Reply::Http(status, body) => job.handle_response(
+                                    r.id,
+                                    HttpResponse {
+                                        status,
+                                        headers: vec![],
+                                        body,
+                                    },
+                                    0,
+                                ),
+                                Reply::Transport(..) => unreachable!(),
+                            }
+                        }
+                    }
+                }
+                assert!(done, "job did not finish");
+            }
+        }
+    }
+}

@@ -1,0 +1,504 @@
+//! Every transcript scenario, with what it must produce: the request sequence, status, code,
+//! active_password, retryable and failed_logins. `tests/job_scenarios.rs` asserts them all and
+//! `tests/leaks.rs` runs them all looking for secrets.
+
+use serde_json::{json, Value};
+use sfrpc_plugin::TransportErrorKind as K;
+
+use super::*;
+
+/// One scenario and its expectations.
+pub struct Scenario {
+    pub name: String,
+    pub request: Value,
+    pub script: Vec<Reply>,
+    pub ops: Vec<&'static str>,
+    pub status: &'static str,
+    pub code: &'static str,
+    pub active: &'static str,
+    pub retryable: bool,
+    pub failed_logins: u32,
+}
+
+#[allow(clippy::too_many_arguments)]
+fn s(
+    name: impl Into<String>,
+    request: Value,
+    script: Vec<Reply>,
+    ops: &[&'static str],
+    status: &'static str,
+    code: &'static str,
+    active: &'static str,
+    retryable: bool,
+    failed_logins: u32,
+) -> Scenario {
+    Scenario {
+        name: name.into(),
+        request,
+        script,
+        ops: ops.to_vec(),
+        status,
+        code,
+        active,
+        retryable,
+        failed_logins,
+    }
+}
+
+fn hb() -> Value {
+    request("heartbeat")
+}
+fn ch() -> Value {
+    request("change")
+}
+fn http(status: u16, body: &str) -> Reply {
+    Reply::Http(status, body.to_owned())
+}
+fn outside_ip(mut req: Value) -> Value {
+    req["site"]["egress_ips"] = json!(["192.0.2.50"]);
+    req
+}
+
+/// Transport kinds with the code each maps to.
+pub const TRANSPORT: &[(K, &str)] = &[
+    (K::Dns, "DNS_ERROR"),
+    (K::Connect, "CONNECT_ERROR"),
+    (K::Tls, "TLS_ERROR"),
+    (K::Timeout, "TIMEOUT"),
+    (K::Reset, "CONNECTION_RESET"),
+];
+
+/// SOAP login faults: fixture, status, retryable.
+pub const LOGIN_FAULTS: &[(&str, &str, bool)] = &[
+    ("fault_INVALID_LOGIN", "LoginFailed", false),
+    ("fault_unprefixed_faultcode", "LoginFailed", false),
+    ("fault_LOGIN_MUST_USE_SECURITY_TOKEN", "LoginFailed", false),
+    ("fault_API_DISABLED_FOR_ORG", "LoginFailed", false),
+    ("fault_API_CURRENTLY_DISABLED", "LoginFailed", false),
+    ("fault_PASSWORD_LOCKOUT", "AccountLockedOut", false),
+    (
+        "fault_LOGIN_DURING_RESTRICTED_DOMAIN",
+        "AccessDenied",
+        false,
+    ),
+    ("fault_LOGIN_DURING_RESTRICTED_TIME", "AccessDenied", false),
+    ("fault_INSUFFICIENT_ACCESS", "AccessDenied", false),
+    (
+        "fault_INVALID_OPERATION_login_disabled",
+        "AccessDenied",
+        false,
+    ),
+    ("fault_INVALID_OPERATION_api_version", "AccessDenied", false),
+    ("fault_REQUEST_LIMIT_EXCEEDED", "UnableToConnect", true),
+    ("fault_LOGIN_RATE_EXCEEDED", "UnableToConnect", true),
+    ("fault_UNSUPPORTED_API_VERSION", "ArgumentError", false),
+    ("fault_INVALID_SESSION_ID", "UnableToConnect", true),
+];
+
+/// The fault code a fixture carries.
+pub fn fault_code(fixture: &str) -> &'static str {
+    match fixture {
+        "fault_unprefixed_faultcode" => "INVALID_LOGIN",
+        f if f.starts_with("fault_INVALID_OPERATION_") && !f.ends_with("PASSWORD") => {
+            "INVALID_OPERATION"
+        }
+        f => Box::leak(f.trim_start_matches("fault_").to_owned().into_boxed_str()),
+    }
+}
+
+/// Every scenario (kept one scenario per line: it reads as a table).
+#[rustfmt::skip]
+pub fn all() -> Vec<Scenario> {
+    let mut v = vec![
+        // ---- heartbeat ----
+        s("heartbeat ok", hb(), vec![soap("login_success"), soap("logout_ok")],
+            &["login[current]", "logout"], "Success", "OK", "current", false, 0),
+        s("heartbeat sandbox", {
+            let mut r = hb();
+            set_item(&mut r, "url", "https://TEST.salesforce.com/");
+            r
+        }, vec![soap("login_success_sandbox"), soap("logout_ok")],
+            &["login[current]", "logout"], "Success", "OK", "current", false, 0),
+        s("heartbeat limit info header", hb(), vec![soap("with_limit_info_header"), soap("logout_ok")],
+            &["login[current]", "logout"], "Success", "OK", "current", false, 0),
+        s("heartbeat expired", hb(), vec![soap("login_password_expired"), soap("logout_ok")],
+            &["login[current]", "logout"], "LoginFailed", "PASSWORD_EXPIRED", "current", false, 0),
+        s("heartbeat token appended when trust unknown", with_token_ip_unknown(hb()),
+            vec![soap("login_success"), soap("logout_ok")],
+            &["login[current+token]", "logout"], "Success", "OK", "current", false, 0),
+        s("heartbeat token appended outside trusted ranges", {
+            let mut r = outside_ip(hb());
+            set_item(&mut r, "security-token", TOKEN);
+            r
+        }, vec![soap("login_success"), soap("logout_ok")],
+            &["login[current+token]", "logout"], "Success", "OK", "current", false, 0),
+        s("heartbeat oauth", with_oauth(hb()), vec![oauth("token_success"), soap("logout_ok")],
+            &["token[current]", "logout"], "Success", "OK", "current", false, 0),
+        s("heartbeat non-https serverUrl", hb(),
+            vec![login_with_server_url("http://acme.my.salesforce.com/services/Soap/u/64.0/00D5g000004XyZa")],
+            &["login[current]"], "AccessDenied", "EGRESS_DENIED", "current", false, 0),
+        s("heartbeat oauth non-https instance_url", with_oauth(hb()),
+            vec![http(200, &fixture("oauth/token_success.json").replace("https://acme.my", "http://acme.my"))],
+            &["token[current]"], "AccessDenied", "EGRESS_DENIED", "current", false, 0),
+        s("heartbeat evil serverUrl denied by the host", hb(), vec![soap("login_success_evil_server_url")],
+            &["login[current]", "DENIED logout"], "AccessDenied", "EGRESS_DENIED", "current", false, 0),
+        s("heartbeat logout fails: outcome unchanged", hb(),
+            vec![soap("login_success"), soap("fault_INVALID_SESSION_ID")],
+            &["login[current]", "logout"], "Success", "OK", "current", false, 0),
+        s("heartbeat logout times out: outcome unchanged", hb(),
+            vec![soap("login_success"), fail(K::Timeout, true)],
+            &["login[current]", "logout"], "Success", "OK", "current", false, 0),
+        s("heartbeat html 500", hb(), vec![soap("html_500.html")],
+            &["login[current]"], "UnableToConnect", "HTTP_STATUS", "current", true, 0),
+        s("heartbeat html 503", hb(), vec![soap("html_503.html")],
+            &["login[current]"], "UnableToConnect", "HTTP_STATUS", "current", true, 0),
+        s("heartbeat 302", hb(), vec![http(302, "")],
+            &["login[current]"], "UnknownError", "HTTP_STATUS", "current", false, 0),
+        s("heartbeat 404 page", hb(), vec![http(404, "<html>not found</html>")],
+            &["login[current]"], "UnknownError", "HTTP_STATUS", "current", false, 0),
+        s("heartbeat malformed 200", hb(), vec![http(200, "<html><body>portal</body></html>")],
+            &["login[current]"], "UnknownError", "MALFORMED_RESPONSE", "current", false, 0),
+        s("heartbeat oversized body", hb(), vec![http(200, &"x".repeat((1 << 20) + 1))],
+            &["login[current]"], "UnknownError", "RESPONSE_TOO_LARGE", "current", false, 0),
+        s("heartbeat transport too_large", hb(), vec![fail(K::TooLarge, true)],
+            &["login[current]"], "UnknownError", "RESPONSE_TOO_LARGE", "current", false, 0),
+        s("heartbeat oauth invalid_grant", with_oauth(hb()), vec![oauth("error_invalid_grant")],
+            &["token[current]"], "LoginFailed", "OAUTH_INVALID_GRANT", "current", false, 1),
+        s("heartbeat oauth invalid_client_id", with_oauth(hb()), vec![oauth("error_invalid_client_id")],
+            &["token[current]"], "LoginFailed", "OAUTH_INVALID_CLIENT_ID", "current", false, 1),
+        s("heartbeat oauth unsupported_grant_type", with_oauth(hb()), vec![oauth("error_unsupported_grant_type")],
+            &["token[current]"], "AccessDenied", "OAUTH_UNSUPPORTED_GRANT_TYPE", "current", false, 1),
+        s("heartbeat oauth ip restricted", with_oauth(hb()), vec![oauth("error_ip_restricted")],
+            &["token[current]"], "AccessDenied", "OAUTH_INVALID_GRANT", "current", false, 1),
+        // ---- change, self mode ----
+        s("change ok", ch(), vec![soap("login_success"), soap("change_own_password_ok"), soap("login_success"), soap("logout_ok"), soap("logout_ok")],
+            &["login[current]", "changeOwnPassword", "login[new]", "logout", "logout"], "Success", "OK", "new", false, 0),
+        s("change oauth", with_oauth(ch()), vec![oauth("token_success"), soap("change_own_password_ok"), oauth("token_success"), soap("logout_ok"), soap("logout_ok")],
+            &["token[current]", "changeOwnPassword", "token[new]", "logout", "logout"], "Success", "OK", "new", false, 0),
+        s("change expired password uses setPassword", ch(), vec![soap("login_password_expired"), soap("set_password_ok"), soap("login_success"), soap("logout_ok"), soap("logout_ok")],
+            &["login[current]", "setPassword", "login[new]", "logout", "logout"], "Success", "OK", "new", false, 0),
+        s("change login refused", ch(), vec![soap("fault_INVALID_LOGIN")],
+            &["login[current]"], "LoginFailed", "INVALID_LOGIN", "current", false, 1),
+        s("change INVALID_NEW_PASSWORD", ch(), vec![soap("login_success"), soap("fault_INVALID_NEW_PASSWORD"), soap("logout_ok")],
+            &["login[current]", "changeOwnPassword", "logout"], "PasswordRejected", "INVALID_NEW_PASSWORD", "current", false, 0),
+        s("change INVALID_OLD_PASSWORD", ch(), vec![soap("login_success"), soap("fault_INVALID_OLD_PASSWORD"), soap("logout_ok")],
+            &["login[current]", "changeOwnPassword", "logout"], "PasswordRejected", "INVALID_OLD_PASSWORD", "current", false, 0),
+        s("change INSUFFICIENT_ACCESS", ch(), vec![soap("login_success"), soap("fault_INSUFFICIENT_ACCESS"), soap("logout_ok")],
+            &["login[current]", "changeOwnPassword", "logout"], "AccessDenied", "INSUFFICIENT_ACCESS", "current", false, 0),
+        s("change INVALID_SESSION_ID", ch(), vec![soap("login_success"), soap("fault_INVALID_SESSION_ID"), soap("logout_ok")],
+            &["login[current]", "changeOwnPassword", "logout"], "UnableToConnect", "INVALID_SESSION_ID", "current", true, 0),
+        s("change INVALID_OPERATION_WITH_EXPIRED_PASSWORD", ch(), vec![soap("login_success"), soap("fault_INVALID_OPERATION_WITH_EXPIRED_PASSWORD"), soap("logout_ok")],
+            &["login[current]", "changeOwnPassword", "logout"], "LoginFailed", "INVALID_OPERATION_WITH_EXPIRED_PASSWORD", "current", false, 0),
+        s("change REQUEST_LIMIT_EXCEEDED", ch(), vec![soap("login_success"), soap("fault_REQUEST_LIMIT_EXCEEDED"), soap("logout_ok")],
+            &["login[current]", "changeOwnPassword", "logout"], "UnableToConnect", "REQUEST_LIMIT_EXCEEDED", "current", true, 0),
+        s("change evil serverUrl: change denied", ch(), vec![soap("login_success_evil_server_url")],
+            &["login[current]", "DENIED changeOwnPassword", "DENIED logout"], "AccessDenied", "EGRESS_DENIED", "current", false, 0),
+        s("change lost answer, verified", ch(), vec![soap("login_success"), fail(K::Timeout, true), soap("login_success"), soap("logout_ok"), soap("logout_ok")],
+            &["login[current]", "changeOwnPassword", "login[new]", "logout", "logout"], "Success", "OK", "new", false, 0),
+        s("change html 500, verified", ch(), vec![soap("login_success"), soap("html_500.html"), soap("login_success"), soap("logout_ok"), soap("logout_ok")],
+            &["login[current]", "changeOwnPassword", "login[new]", "logout", "logout"], "Success", "OK", "new", false, 0),
+        s("change malformed 200, verified", ch(), vec![soap("login_success"), http(200, "<soapenv:Envelope"), soap("login_success"), soap("logout_ok"), soap("logout_ok")],
+            &["login[current]", "changeOwnPassword", "login[new]", "logout", "logout"], "Success", "OK", "new", false, 0),
+        s("change html 503, new refused: not applied", ch(), vec![soap("login_success"), soap("html_503.html"), soap("fault_INVALID_LOGIN"), soap("logout_ok")],
+            &["login[current]", "changeOwnPassword", "login[new]", "logout"], "UnableToConnect", "HTTP_STATUS", "current", true, 1),
+        s("change lost answer, verification lost too", ch(), vec![soap("login_success"), fail(K::Timeout, true), fail(K::Timeout, true), soap("logout_ok")],
+            &["login[current]", "changeOwnPassword", "login[new]", "logout"], "UnableToConnect", "TIMEOUT", "unknown", true, 0),
+        s("change lost answer, verification 503", ch(), vec![soap("login_success"), fail(K::Reset, true), soap("html_503.html"), soap("logout_ok")],
+            &["login[current]", "changeOwnPassword", "login[new]", "logout"], "UnableToConnect", "CONNECTION_RESET", "unknown", true, 0),
+        s("change acked, verification times out", ch(), vec![soap("login_success"), soap("change_own_password_ok"), fail(K::Timeout, true), soap("logout_ok")],
+            &["login[current]", "changeOwnPassword", "login[new]", "logout"], "Success", "CHANGE_UNVERIFIED", "new", false, 0),
+        s("change acked, verification 503", ch(), vec![soap("login_success"), soap("change_own_password_ok"), soap("html_503.html"), soap("logout_ok")],
+            &["login[current]", "changeOwnPassword", "login[new]", "logout"], "Success", "CHANGE_UNVERIFIED", "new", false, 0),
+        s("change acked, verification refused without token", ch(), vec![soap("login_success"), soap("change_own_password_ok"), soap("fault_INVALID_LOGIN"), soap("logout_ok")],
+            &["login[current]", "changeOwnPassword", "login[new]", "logout"], "Success", "CHANGE_UNVERIFIED", "new", false, 1),
+        s("change token reset found by verification", with_token_ip_unknown(ch()), vec![soap("login_success"), soap("change_own_password_ok"), soap("fault_INVALID_LOGIN"), soap("logout_ok")],
+            &["login[current+token]", "changeOwnPassword", "login[new+token]", "logout"], "Success", "SECURITY_TOKEN_RESET", "new", false, 1),
+        s("change token reset accepted outside trusted ranges", {
+            let mut r = outside_ip(ch());
+            set_item(&mut r, "security-token", TOKEN);
+            r["accept_token_reset"] = json!(true);
+            r
+        }, vec![soap("login_success"), soap("change_own_password_ok"), soap("logout_ok")],
+            &["login[current+token]", "changeOwnPassword", "logout"], "Success", "SECURITY_TOKEN_RESET", "new", false, 0),
+        s("change token, lost answer, old password still works", with_token_ip_unknown(ch()), vec![soap("login_success"), fail(K::Timeout, true), soap("login_success"), soap("logout_ok"), soap("logout_ok")],
+            &["login[current+token]", "changeOwnPassword", "login[current+token]", "logout", "logout"], "UnableToConnect", "TIMEOUT", "current", true, 0),
+        s("change token, lost answer, old password refused", with_token_ip_unknown(ch()), vec![soap("login_success"), fail(K::Timeout, true), soap("fault_INVALID_LOGIN"), soap("logout_ok")],
+            &["login[current+token]", "changeOwnPassword", "login[current+token]", "logout"], "UnableToConnect", "TIMEOUT", "unknown", true, 1),
+        // ---- pending reconciliation ----
+        s("heartbeat pending works", with_pending(hb()), vec![soap("login_success"), soap("logout_ok")],
+            &["login[pending]", "logout"], "Success", "OK", "pending", false, 0),
+        s("heartbeat pending refused, current works", with_pending(hb()), vec![soap("fault_INVALID_LOGIN"), soap("login_success"), soap("logout_ok")],
+            &["login[pending]", "login[current]", "logout"], "Success", "OK", "current", false, 1),
+        s("heartbeat pending and current refused", with_pending(hb()), vec![soap("fault_INVALID_LOGIN"), soap("fault_INVALID_LOGIN")],
+            &["login[pending]", "login[current]"], "LoginFailed", "INVALID_LOGIN", "unknown", false, 2),
+        s("heartbeat pending oauth refused, current works", with_pending(with_oauth(hb())), vec![oauth("error_invalid_grant"), oauth("token_success"), soap("logout_ok")],
+            &["token[pending]", "token[current]", "logout"], "Success", "OK", "current", false, 1),
+        s("heartbeat pending locked out: no second login", with_pending(hb()), vec![soap("fault_PASSWORD_LOCKOUT")],
+            &["login[pending]"], "AccountLockedOut", "PASSWORD_LOCKOUT", "unknown", false, 1),
+        s("heartbeat pending times out", with_pending(hb()), vec![fail(K::Timeout, true)],
+            &["login[pending]"], "UnableToConnect", "TIMEOUT", "unknown", true, 0),
+        s("heartbeat pending refused, current times out", with_pending(hb()), vec![soap("fault_INVALID_LOGIN"), fail(K::Timeout, true)],
+            &["login[pending]", "login[current]"], "UnableToConnect", "TIMEOUT", "unknown", true, 1),
+        s("change pending works", with_pending(ch()), vec![soap("login_success"), soap("change_own_password_ok"), soap("login_success"), soap("logout_ok"), soap("logout_ok")],
+            &["login[pending]", "changeOwnPassword", "login[new]", "logout", "logout"], "Success", "OK", "new", false, 0),
+        s("change pending works, new rejected", with_pending(ch()), vec![soap("login_success"), soap("fault_INVALID_NEW_PASSWORD"), soap("logout_ok")],
+            &["login[pending]", "changeOwnPassword", "logout"], "PasswordRejected", "INVALID_NEW_PASSWORD", "pending", false, 0),
+        s("change pending refused, current works: verification skipped", with_pending(ch()), vec![soap("fault_INVALID_LOGIN"), soap("login_success"), soap("change_own_password_ok"), soap("logout_ok")],
+            &["login[pending]", "login[current]", "changeOwnPassword", "logout"], "Success", "CHANGE_UNVERIFIED", "new", false, 1),
+        s("change pending refused, current works, lost answer: unknown", with_pending(ch()), vec![soap("fault_INVALID_LOGIN"), soap("login_success"), fail(K::Timeout, true), soap("logout_ok")],
+            &["login[pending]", "login[current]", "changeOwnPassword", "logout"], "UnableToConnect", "TIMEOUT", "unknown", true, 1),
+        s("change pending and current refused", with_pending(ch()), vec![soap("fault_INVALID_LOGIN"), soap("fault_INVALID_LOGIN")],
+            &["login[pending]", "login[current]"], "LoginFailed", "INVALID_LOGIN", "unknown", false, 2),
+        s("change pending works, lost answer, new refused", with_pending(ch()), vec![soap("login_success"), fail(K::Timeout, true), soap("fault_INVALID_LOGIN"), soap("logout_ok")],
+            &["login[pending]", "changeOwnPassword", "login[new]", "logout"], "UnableToConnect", "TIMEOUT", "pending", true, 1),
+        // ---- privileged mode ----
+        s("privileged change ok", with_privileged(ch()), vec![soap("login_success"), soap("query_user_id"), soap("set_password_ok"), soap("login_success"), soap("logout_ok"), soap("logout_ok")],
+            &["login[privileged]", "query", "setPassword", "login[new]", "logout", "logout"], "Success", "OK", "new", false, 0),
+        s("privileged target not found", with_privileged(ch()), vec![soap("login_success"), soap("query_empty"), soap("logout_ok")],
+            &["login[privileged]", "query", "logout"], "ArgumentError", "TARGET_USER_NOT_FOUND", "current", false, 0),
+        s("privileged login refused", with_privileged(ch()), vec![soap("fault_INVALID_LOGIN")],
+            &["login[privileged]"], "LoginFailed", "INVALID_LOGIN", "current", false, 1),
+        s("privileged lookup forbidden", with_privileged(ch()), vec![soap("login_success"), soap("fault_INSUFFICIENT_ACCESS"), soap("logout_ok")],
+            &["login[privileged]", "query", "logout"], "AccessDenied", "INSUFFICIENT_ACCESS", "current", false, 0),
+        s("privileged setPassword rejected", with_privileged(ch()), vec![soap("login_success"), soap("query_user_id"), soap("fault_INVALID_NEW_PASSWORD"), soap("logout_ok")],
+            &["login[privileged]", "query", "setPassword", "logout"], "PasswordRejected", "INVALID_NEW_PASSWORD", "current", false, 0),
+        s("privileged setPassword lost, verified", with_privileged(ch()), vec![soap("login_success"), soap("query_user_id"), fail(K::Reset, true), soap("login_success"), soap("logout_ok"), soap("logout_ok")],
+            &["login[privileged]", "query", "setPassword", "login[new]", "logout", "logout"], "Success", "OK", "new", false, 0),
+        s("privileged, token, setPassword lost, new refused: unknown", with_token_ip_unknown(with_privileged(ch())),
+            vec![soap("login_success"), soap("query_user_id"), fail(K::Timeout, true), soap("fault_INVALID_LOGIN"), soap("logout_ok")],
+            &["login[privileged+token]", "query", "setPassword", "login[new+token]", "logout"], "UnableToConnect", "TIMEOUT", "unknown", true, 1),
+        s("privileged, no token, setPassword lost, new refused: not applied", with_privileged(ch()),
+            vec![soap("login_success"), soap("query_user_id"), fail(K::Timeout, true), soap("fault_INVALID_LOGIN"), soap("logout_ok")],
+            &["login[privileged]", "query", "setPassword", "login[new]", "logout"], "UnableToConnect", "TIMEOUT", "current", true, 1),
+        s("privileged, token, setPassword acked, verification refused: token reset", with_token_ip_unknown(with_privileged(ch())),
+            vec![soap("login_success"), soap("query_user_id"), soap("set_password_ok"), soap("fault_INVALID_LOGIN"), soap("logout_ok")],
+            &["login[privileged+token]", "query", "setPassword", "login[new+token]", "logout"], "Success", "SECURITY_TOKEN_RESET", "new", false, 1),
+        s("privileged with pending, setPassword lost, new refused: unknown", with_pending(with_privileged(ch())),
+            vec![soap("login_success"), soap("query_user_id"), fail(K::Timeout, true), soap("fault_INVALID_LOGIN"), soap("logout_ok")],
+            &["login[privileged]", "query", "setPassword", "login[new]", "logout"], "UnableToConnect", "TIMEOUT", "unknown", true, 1),
+        s("privileged with pending, change ok", with_pending(with_privileged(ch())),
+            vec![soap("login_success"), soap("query_user_id"), soap("set_password_ok"), soap("login_success"), soap("logout_ok"), soap("logout_ok")],
+            &["login[privileged]", "query", "setPassword", "login[new]", "logout", "logout"], "Success", "OK", "new", false, 0),
+        s("change oauth lost answer, new refused: not applied", with_oauth(ch()),
+            vec![oauth("token_success"), fail(K::Reset, true), oauth("error_invalid_grant"), soap("logout_ok")],
+            &["token[current]", "changeOwnPassword", "token[new]", "logout"], "UnableToConnect", "CONNECTION_RESET", "current", true, 1),
+        s("change verification login with non-https serverUrl", ch(),
+            vec![soap("login_success"), soap("change_own_password_ok"), login_with_server_url("http://acme.my.salesforce.com/services/Soap/u/64.0/00D5g000004XyZa"), soap("logout_ok")],
+            &["login[current]", "changeOwnPassword", "login[new]", "logout"], "AccessDenied", "EGRESS_DENIED", "new", false, 0),
+        s("privileged with pending, login refused: unknown", with_pending(with_privileged(ch())), vec![soap("fault_INVALID_LOGIN")],
+            &["login[privileged]"], "LoginFailed", "INVALID_LOGIN", "unknown", false, 1),
+        // ---- diagnose ----
+        s("diagnose ok", request("diagnose"), vec![soap("login_success"), rest("query_user_permissions"), rest("query_permission_sets"), rest("password_status_ok"), soap("logout_ok")],
+            &["login[current]", "GET query", "GET query", "GET password", "logout"], "Success", "OK", "current", false, 0),
+        s("diagnose oauth", with_oauth(request("diagnose")), vec![oauth("token_success"), rest("query_user_permissions"), rest("query_permission_sets"), rest("password_status_ok"), soap("logout_ok")],
+            &["token[current]", "GET query", "GET query", "GET password", "logout"], "Success", "OK", "current", false, 0),
+        s("diagnose permission sets forbidden", request("diagnose"), vec![soap("login_success"), rest("query_user_permissions"), rest("error_INSUFFICIENT_ACCESS"), rest("password_status_ok"), soap("logout_ok")],
+            &["login[current]", "GET query", "GET query", "GET password", "logout"], "Success", "OK", "current", false, 0),
+        s("diagnose password expired", request("diagnose"), vec![soap("login_success"), rest("query_user_permissions"), rest("query_permission_sets"), rest("password_status_expired"), soap("logout_ok")],
+            &["login[current]", "GET query", "GET query", "GET password", "logout"], "LoginFailed", "PASSWORD_EXPIRED", "current", false, 0),
+        s("diagnose login expired", request("diagnose"), vec![soap("login_password_expired"), soap("logout_ok")],
+            &["login[current]", "logout"], "LoginFailed", "PASSWORD_EXPIRED", "current", false, 0),
+        s("diagnose session invalid everywhere", request("diagnose"), vec![soap("login_success"), rest("error_INVALID_SESSION_ID"), rest("error_INVALID_SESSION_ID"), fail(K::Timeout, true), soap("logout_ok")],
+            &["login[current]", "GET query", "GET query", "GET password", "logout"], "Success", "OK", "current", false, 0),
+    ];
+    for (fixture, status, retryable) in LOGIN_FAULTS {
+        v.push(s(format!("heartbeat {fixture}"), hb(), vec![soap(fixture)], &["login[current]"],
+            status, fault_code(fixture), "current", *retryable, 1));
+    }
+    for (kind, code) in TRANSPORT {
+        v.push(s(format!("heartbeat {kind:?}"), hb(), vec![fail(*kind, false)], &["login[current]"],
+            "UnableToConnect", code, "current", true, 0));
+        v.push(s(format!("change {kind:?} at login (maybe_sent)"), ch(), vec![fail(*kind, true)], &["login[current]"],
+            "UnableToConnect", code, "current", true, 0));
+        v.push(s(format!("change {kind:?} before the change left"), ch(),
+            vec![soap("login_success"), fail(*kind, false), soap("logout_ok")],
+            &["login[current]", "changeOwnPassword", "logout"], "UnableToConnect", code, "current", true, 0));
+        v.push(s(format!("change {kind:?} after the change left, verified"), ch(),
+            vec![soap("login_success"), fail(*kind, true), soap("login_success"), soap("logout_ok"), soap("logout_ok")],
+            &["login[current]", "changeOwnPassword", "login[new]", "logout", "logout"], "Success", "OK", "new", false, 0));
+        v.push(s(format!("change {kind:?} after the change left, new refused"), ch(),
+            vec![soap("login_success"), fail(*kind, true), soap("fault_INVALID_LOGIN"), soap("logout_ok")],
+            &["login[current]", "changeOwnPassword", "login[new]", "logout"], "UnableToConnect", code, "current", true, 1));
+        v.push(s(format!("change {kind:?} after the change left, unsettled"), ch(),
+            vec![soap("login_success"), fail(*kind, true), fail(*kind, true), soap("logout_ok")],
+            &["login[current]", "changeOwnPassword", "login[new]", "logout"], "UnableToConnect", code, "unknown", true, 0));
+    }
+    v.extend(preflight());
+    v
+}
+
+/// Preflight scenarios: no request is sent.
+fn preflight() -> Vec<Scenario> {
+    let none: &[&str] = &[];
+    let mut v = Vec::new();
+    let mut add = |name: &str, req: Value, status: &'static str, code: &'static str| {
+        v.push(s(
+            format!("preflight {name}"),
+            req,
+            vec![],
+            none,
+            status,
+            code,
+            "current",
+            false,
+            0,
+        ));
+    };
+    let mut r = hb();
+    set_item(&mut r, "password", "");
+    add("missing password", r, "ArgumentError", "INVALID_REQUEST");
+    let mut r = hb();
+    r["secret"]["items"]
+        .as_array_mut()
+        .expect("items")
+        .retain(|i| i["slug"] != "username");
+    add("missing username", r, "ArgumentError", "INVALID_REQUEST");
+    let mut r = ch();
+    r.as_object_mut().expect("object").remove("new_password");
+    add(
+        "missing new password",
+        r,
+        "ArgumentError",
+        "INVALID_REQUEST",
+    );
+    let mut r = ch();
+    r["new_password"] = json!(CURRENT);
+    add("new equals current", r, "ArgumentError", "INVALID_REQUEST");
+    add(
+        "oauth without client id",
+        {
+            let mut r = hb();
+            r["login_method"] = json!("oauth_password");
+            r
+        },
+        "ArgumentError",
+        "INVALID_REQUEST",
+    );
+    for url in [
+        "https://acme.my.salesforce.com",
+        "http://login.salesforce.com",
+        "https://login.salesforce.com:443",
+        "https://login.salesforce.com/services",
+        "https://user:pw@login.salesforce.com",
+        "https://login.salesforce.com.evil.example",
+        "https://login.salesforce.com//",
+    ] {
+        let mut r = hb();
+        set_item(&mut r, "url", url);
+        add(
+            &format!("url {url}"),
+            r,
+            "ArgumentError",
+            "LOGIN_URL_NOT_ALLOWED",
+        );
+    }
+    let mut r = hb();
+    r["org"]["login_ip_ranges"] = json!(["10.0.0.0/8"]);
+    add(
+        "outside login ranges",
+        r,
+        "AccessDenied",
+        "EGRESS_IP_OUTSIDE_LOGIN_RANGES",
+    );
+    add(
+        "outside trusted ranges without token",
+        outside_ip(hb()),
+        "LoginFailed",
+        "SECURITY_TOKEN_REQUIRED",
+    );
+    let mut r = hb();
+    r["org"]["trusted_ip_ranges"] = json!([]);
+    add(
+        "empty trusted ranges without token",
+        r,
+        "LoginFailed",
+        "SECURITY_TOKEN_REQUIRED",
+    );
+    let mut r = outside_ip(ch());
+    set_item(&mut r, "security-token", TOKEN);
+    add(
+        "token would be reset",
+        r,
+        "AccessDenied",
+        "TOKEN_WOULD_BE_RESET",
+    );
+    let mut r = outside_ip(with_privileged(ch()));
+    set_item(&mut r, "security-token", TOKEN);
+    r["privileged_secret"]["security_token"] = json!(null);
+    add(
+        "privileged account without token outside",
+        r,
+        "LoginFailed",
+        "SECURITY_TOKEN_REQUIRED",
+    );
+    let mut r = ch();
+    r["org"]["password_policy"] = json!({"min_length": 20, "complexity": "alpha_numeric"});
+    add(
+        "policy too short",
+        r,
+        "PasswordRejected",
+        "NEW_PASSWORD_POLICY",
+    );
+    let mut r = ch();
+    r["org"]["password_policy"] =
+        json!({"min_length": 8, "complexity": "upper_lower_numeric_special"});
+    r["new_password"] = json!("newpass3zq9x");
+    add(
+        "policy complexity",
+        r,
+        "PasswordRejected",
+        "NEW_PASSWORD_POLICY",
+    );
+    let mut r = hb();
+    r["org"]["trusted_ip_ranges"] = json!(["203.0.113.0/24", "198.51.100.9-198.51.100.1"]);
+    add("bad range", r, "ArgumentError", "INVALID_IP_RANGE");
+    let mut r = hb();
+    r["accept_token_rest"] = json!(true);
+    add(
+        "unknown top-level key",
+        r,
+        "ArgumentError",
+        "INVALID_REQUEST",
+    );
+    let mut r = hb();
+    r["org"]["trusted_ip_range"] = json!(["0.0.0.0/0"]);
+    add("unknown org key", r, "ArgumentError", "INVALID_REQUEST");
+    let mut r = hb();
+    r.as_object_mut().expect("object").remove("operation");
+    add("missing operation", r, "ArgumentError", "INVALID_REQUEST");
+    let mut r = hb();
+    r["api_version"] = json!("65.0");
+    add(
+        "api version without login()",
+        r,
+        "ArgumentError",
+        "INVALID_REQUEST",
+    );
+    let mut r = with_pending(hb());
+    r["typo"] = json!(1);
+    v.push(s(
+        "preflight bad request keeps a pending password unsettled",
+        r,
+        vec![],
+        none,
+        "ArgumentError",
+        "INVALID_REQUEST",
+        "unknown",
+        false,
+        0,
+    ));
+    let mut r = with_pending(hb());
+    r["org"]["login_ip_ranges"] = json!(["10.0.0.0/8"]);
+    v.push(s(
+        "preflight failure keeps a pending password unsettled",
+        r,
+        vec![],
+        none,
+        "AccessDenied",
+        "EGRESS_IP_OUTSIDE_LOGIN_RANGES",
+        "unknown",
+        false,
+        0,
+    ));
+    v
+}

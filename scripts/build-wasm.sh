@@ -1,0 +1,11 @@
+#!/usr/bin/env bash
+# Build the plugin for wasm32 and generate the Node (CommonJS) glue into host-shim/js/pkg/.
+# Needs scripts/install-wasm-tools.sh to have run once.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+cargo build -p sfrpc-plugin --target wasm32-unknown-unknown --release
+target_dir="$(cargo metadata --format-version 1 --no-deps | sed -n 's/.*"target_directory":"\([^"]*\)".*/\1/p')"
+wasm-bindgen --target nodejs --out-dir host-shim/js/pkg \
+  "${target_dir}/wasm32-unknown-unknown/release/sfrpc_plugin.wasm"
+echo "build-wasm: wrote host-shim/js/pkg/sfrpc_plugin.js and sfrpc_plugin_bg.wasm"
