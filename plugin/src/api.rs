@@ -38,7 +38,10 @@ impl fmt::Debug for HttpRequest {
             .field("method", &self.method)
             .field("url", &self.url)
             .field("header_names", &names)
-            .field("body", &format_args!("[REDACTED {} bytes]", self.body.len()))
+            .field(
+                "body",
+                &format_args!("[REDACTED {} bytes]", self.body.len()),
+            )
             .finish()
     }
 }
@@ -61,7 +64,10 @@ impl fmt::Debug for HttpResponse {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("HttpResponse")
             .field("status", &self.status)
-            .field("body", &format_args!("[REDACTED {} bytes]", self.body.len()))
+            .field(
+                "body",
+                &format_args!("[REDACTED {} bytes]", self.body.len()),
+            )
             .finish()
     }
 }

@@ -36,6 +36,8 @@ export function send(req, options) {
   const headers = {};
   for (const [n, v] of req.headers) headers[n] = v;
   const body = Buffer.from(req.body ?? "", "utf8");
+  // The Host header names the URL's authority, not the --resolve target's port (as curl does).
+  if (!Object.keys(headers).some((n) => n.toLowerCase() === "host")) headers.Host = url.host;
   const hasLength = Object.keys(headers).some((n) => n.toLowerCase() === "content-length");
   if (!hasLength && (body.length > 0 || req.method === "POST")) headers["Content-Length"] = String(body.length);
   const lookup = mapping
