@@ -68,7 +68,7 @@ impl Default for PasswordPolicy {
 #[non_exhaustive]
 pub enum PolicyViolation {
     /// Fewer characters than `min_length`.
-    #[error("shorter than {0} characters")]
+    #[error("is shorter than {0} characters")]
     TooShort(usize),
     /// No letter.
     #[error("has no letter")]

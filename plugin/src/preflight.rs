@@ -358,15 +358,21 @@ fn trusted_ranges(req: &Request, plan: &Plan) -> Rule {
                 } else {
                     "the privileged account"
                 };
-                return fail(
+                let remediation = format!(
+                    "Setup > Security > Network Access: add {ip} to Trusted IP Ranges, or store \
+                     the user's security token"
+                );
+                // The check reads as a sentence; the outcome's message template takes `whose`.
+                let mut c = check(
                     NAME,
-                    "SECURITY_TOKEN_REQUIRED",
-                    whose.to_owned(),
+                    CheckOutcome::Fail,
                     &format!(
-                        "Setup > Security > Network Access: add {ip} to Trusted IP Ranges, or \
-                         store the user's security token"
+                        "egress IP {ip} is outside the Trusted IP Ranges and {whose} has no \
+                         security token"
                     ),
                 );
+                c.remediation = Some(remediation);
+                return Err((c, "SECURITY_TOKEN_REQUIRED", whose.to_owned()));
             }
             Ok(check(
                 NAME,

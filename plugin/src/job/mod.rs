@@ -353,11 +353,15 @@ impl Machine {
             None => self.log.push("Logged out".to_owned()),
             Some(f) => {
                 let o = self.outcome_of(Phase::Logout, &f);
-                self.log.push(format!("{} (ignored)", o.message));
-                // A logout that fails never changes the outcome, except an egress denial: the
-                // job was pointed outside the allowlist, which the operator must see.
-                if o.code == "EGRESS_DENIED" {
+                // A logout that fails never changes the outcome, except an egress denial when
+                // no password changed: the job was pointed outside the allowlist, which the
+                // operator must see. After an accepted change the vault must store the new
+                // password, so that outcome stands and the denial is only logged.
+                if o.code == "EGRESS_DENIED" && matches!(self.active, ActivePassword::Current) {
+                    self.log.push(o.message.clone());
                     self.decided = Some(o);
+                } else {
+                    self.log.push(format!("{} (ignored)", o.message));
                 }
             }
         }

@@ -173,6 +173,9 @@ pub fn all() -> Vec<Scenario> {
         // ---- change, self mode ----
         s("change ok", ch(), vec![soap("login_success"), soap("change_own_password_ok"), soap("login_success"), soap("logout_ok"), soap("logout_ok")],
             &["login[current]", "changeOwnPassword", "login[new]", "logout", "logout"], "Success", "OK", "new", false, 0),
+        s("change ok, verification session outside the allowlist: the change stands", ch(),
+            vec![soap("login_success"), soap("change_own_password_ok"), soap("login_success_evil_server_url"), soap("logout_ok")],
+            &["login[current]", "changeOwnPassword", "login[new]", "logout", "DENIED logout"], "Success", "OK", "new", false, 0),
         s("change oauth", with_oauth(ch()), vec![oauth("token_success"), soap("change_own_password_ok"), oauth("token_success"), soap("logout_ok"), soap("logout_ok")],
             &["token[current]", "changeOwnPassword", "token[new]", "logout", "logout"], "Success", "OK", "new", false, 0),
         s("change expired password uses setPassword", ch(), vec![soap("login_password_expired"), soap("set_password_ok"), soap("login_success"), soap("logout_ok"), soap("logout_ok")],
