@@ -9,6 +9,7 @@ import { fileURLToPath } from "node:url";
 import { checkUrl, parseManifest } from "./allowlist.js";
 import { parseResolve } from "./resolve.js";
 import { send as httpsSend } from "./transport.js";
+import { generatePassword } from "./generate.js";
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 /** Repository root (host-shim/js/src → ../../..). */
@@ -37,17 +38,71 @@ export function loadPlugin() {
  * - ca (PEM string) / caCert (path), resolve (["HOST=ADDR:PORT", ...] or parsed entries)
  * - timeoutMs (default 30000), now (() => ms, default Date.now)
  * - send (custom transport for tests: (req) => Promise<{response}|{error}>)
+ * - plugin (a loaded wasm-bindgen glue module; default the one loadPlugin() loads once)
  * Resolves to the plugin's result object (the `done` output without its `type`).
  */
 export async function runJob(request, options = {}) {
-  const requestJson = typeof request === "string" ? request : JSON.stringify(request);
+  const prepared = prepare(request);
+  if (prepared.failed) return prepared.failed;
+  const result = await drive(prepared.json, options);
+  // A generated password goes back to the vault only when it is (or may be) in effect.
+  if (prepared.generated !== undefined && (result.active_password === "new" || result.active_password === "unknown")) {
+    result.new_password = prepared.generated;
+  }
+  return result;
+}
+
+/**
+ * The request text to hand the plugin: a `change` without `new_password` gets one generated
+ * (the plugin has no randomness). Text that is not a JSON object passes through unchanged so
+ * the plugin answers ArgumentError.
+ */
+function prepare(request) {
+  let obj = request;
+  if (typeof request === "string") {
+    try {
+      obj = JSON.parse(request);
+    } catch {
+      return { json: request };
+    }
+  }
+  if (obj === null || typeof obj !== "object" || Array.isArray(obj)) return { json: typeof request === "string" ? request : JSON.stringify(request) };
+  if (obj.operation !== "change" || (obj.new_password !== undefined && obj.new_password !== null)) {
+    return { json: typeof request === "string" ? request : JSON.stringify(obj) };
+  }
+  const minLength = obj.org?.password_policy?.min_length ?? 8;
+  let generated;
+  try {
+    generated = generatePassword(minLength);
+  } catch (e) {
+    return { failed: argumentError(obj, `cannot generate a new password: ${e.message}`) };
+  }
+  return { json: JSON.stringify({ ...obj, new_password: generated }), generated };
+}
+
+/** An ArgumentError result decided by the host before the plugin runs (no secret in it). */
+function argumentError(obj, message) {
+  const secret = obj.secret ?? {};
+  const id = secret.id ?? null;
+  const name = secret.name ?? null;
+  const site = obj.site?.name ?? null;
+  return {
+    operation: obj.operation, secret_id: id, secret_name: name, site,
+    status: "ArgumentError", code: "NEW_PASSWORD_POLICY", message,
+    remediation: "declare a password policy min_length of at most 256, or pass new_password",
+    active_password: "current", retryable: false, failed_logins: 0, checks: [],
+    log: [message, `Secret '${name ?? ""}' (Id = ${id ?? ""}) on Site '${site ?? ""}' returned (ArgumentError).`],
+  };
+}
+
+async function drive(requestJson, options) {
   const allowlist = options.allowlist ?? parseManifest(fs.readFileSync(options.manifest ?? DEFAULT_MANIFEST, "utf8"));
   const ca = options.ca ?? (options.caCert ? fs.readFileSync(options.caCert, "utf8") : undefined);
   const resolve = (options.resolve ?? []).map((r) => (typeof r === "string" ? parseResolve(r) : r));
   const now = options.now ?? Date.now;
   const agent = new https.Agent({ keepAlive: true, ca });
   const transport = options.send ?? ((req) => httpsSend(req, { ca, resolve, timeoutMs: options.timeoutMs ?? 30000, agent }));
-  const { WasmJob } = loadPlugin();
+  const { WasmJob } = options.plugin ?? loadPlugin();
   const job = new WasmJob(requestJson, now());
   try {
     for (let step = 0; step < MAX_STEPS; step++) {

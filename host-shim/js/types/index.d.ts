@@ -27,10 +27,21 @@ export interface RunOptions {
   now?: () => number;
   /** A custom transport (tests). */
   send?: (req: HttpRequest) => Promise<Answer>;
+  /** A loaded wasm-bindgen glue module (default: the one loadPlugin() loads once). */
+  plugin?: { WasmJob: any };
 }
 
+/**
+ * A job's result. `new_password` is present only when this host generated the password (a
+ * `change` without `new_password`) and it is, or may be, in effect (active_password new or
+ * unknown): the vault must store it.
+ */
+export type RunResult = JobResult & { new_password?: string };
+
 /** Runs one job to completion and resolves to its result. */
-export function runJob(request: object | string, options?: RunOptions): Promise<JobResult>;
+export function runJob(request: object | string, options?: RunOptions): Promise<RunResult>;
+/** A password of length max(minLength, 20) with every character class, from the OS RNG. */
+export function generatePassword(minLength?: number): string;
 /** Loads the wasm-bindgen glue from host-shim/js/pkg. */
 export function loadPlugin(): { WasmJob: any };
 /** Default manifest path (repository root). */
