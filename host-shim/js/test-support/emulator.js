@@ -9,7 +9,7 @@ import { REPO_ROOT } from "../src/run.js";
 
 export const EMULATOR_BIN = path.join(REPO_ROOT, "target", "debug", "sfrpc-emulator");
 
-/** Starts the emulator with the given org files; resolves to {addr, port, ca, call, stop}. */
+/** Starts the emulator with the given org files; resolves to {addr, port, ca, caPath, call, stop}. */
 export async function startEmulator(orgFiles, extraArgs = []) {
   if (!fs.existsSync(EMULATOR_BIN)) throw new Error("target/debug/sfrpc-emulator is missing: run cargo build -p sfrpc-emulator");
   const caDir = fs.mkdtempSync(path.join(os.tmpdir(), "sfrpc-node-emu-"));
@@ -43,7 +43,7 @@ export async function startEmulator(orgFiles, extraArgs = []) {
     child.kill("SIGTERM");
     fs.rmSync(caDir, { recursive: true, force: true });
   };
-  return { addr, port, ca, call, stop };
+  return { addr, port, ca, caPath: ca_cert, call, stop };
 }
 
 /** The --resolve entries that send the Salesforce hostnames to the emulator. */

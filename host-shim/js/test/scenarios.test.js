@@ -1,6 +1,8 @@
 // The end-to-end scenarios of tests/scenarios/ (the same data files the native suite runs),
 // run through the wasm plugin and Node's https against the real emulator binary.
 import { test } from "node:test";
+import { spawnSync } from "node:child_process";
+import os from "node:os";
 import assert from "node:assert/strict";
 import fs from "node:fs";
 import path from "node:path";
@@ -17,6 +19,38 @@ const scenarios = files.flatMap((f) => {
 });
 
 const orgPath = (o) => (path.isAbsolute(o) ? o : fs.existsSync(path.join(REPO_ROOT, o)) ? path.join(REPO_ROOT, o) : path.join(REPO_ROOT, "fixtures", "orgs", o.endsWith(".json") ? o : `${o}.json`));
+/** The native host built by `cargo build` (scripts/test builds it first). */
+const SFRPC_BIN = path.join(REPO_ROOT, "target", "debug", "sfrpc");
+
+/** What must be identical between the two hosts: everything but the free-text fields. */
+const comparable = (r) => ({
+  operation: r.operation, secret_id: r.secret_id, status: r.status, code: r.code,
+  active_password: r.active_password, retryable: r.retryable, failed_logins: r.failed_logins,
+  retry_with_new_password: r.retry_with_new_password, refused_credential: r.refused_credential,
+  checks: (r.checks ?? []).map((c) => `${c.name}:${c.outcome}`),
+});
+
+/** Runs the scenario through the native `sfrpc` binary against its own fresh emulator. */
+async function runNative(sc, orgs, request) {
+  const emu = await startEmulator(orgs, sc.client_ip ? ["--client-ip", sc.client_ip] : []);
+  const work = fs.mkdtempSync(path.join(os.tmpdir(), "sfrpc-node-native-"));
+  try {
+    for (const step of sc.setup ?? sc.steps ?? []) await emu.call(step.method ?? "POST", step.path, step.body);
+    const requestFile = path.join(work, "request.json");
+    fs.writeFileSync(requestFile, JSON.stringify(request));
+    const args = [sc.operation ?? request.operation ?? "heartbeat", "--request", requestFile, "--json",
+      "--state-dir", path.join(work, "state"), "--timeout", String(sc.timeout_secs ?? 10), "--ca-cert", emu.caPath,
+      ...resolveTo(emu.port).flatMap((r) => ["--resolve", r])];
+    if (sc.manifest) args.push("--manifest", path.join(REPO_ROOT, sc.manifest));
+    const out = spawnSync(SFRPC_BIN, args, { encoding: "utf8", timeout: 120000, env: { ...process.env, HTTPS_PROXY: "", https_proxy: "" } });
+    assert.ok(out.stdout, `native sfrpc printed no result (exit ${out.status})`);
+    return { result: JSON.parse(out.stdout), code: out.status };
+  } finally {
+    emu.stop();
+    fs.rmSync(work, { recursive: true, force: true });
+  }
+}
+
 const RESULT_KEYS = ["status", "code", "active_password", "retryable", "refused_credential", "failed_logins", "retry_with_new_password"];
 
 test("tests/scenarios/ holds the end-to-end scenario list", () => {
@@ -27,11 +61,13 @@ for (const sc of scenarios) {
   test(`scenario: ${sc.name}`, { timeout: 120000 }, async () => {
     const orgs = [sc.orgs ?? sc.org ?? "demo.json"].flat().map(orgPath);
     const emu = await startEmulator(orgs, sc.client_ip ? ["--client-ip", sc.client_ip] : []);
+    let request;
+    let result;
     try {
       for (const step of sc.setup ?? sc.steps ?? []) await emu.call(step.method ?? "POST", step.path, step.body);
-      let request = sc.request ?? JSON.parse(fs.readFileSync(path.join(REPO_ROOT, sc.request_file), "utf8"));
+      request = sc.request ?? JSON.parse(fs.readFileSync(path.join(REPO_ROOT, sc.request_file), "utf8"));
       if (sc.operation && request.operation === undefined) request = { ...request, operation: sc.operation };
-      const result = await runJob(request, {
+      result = await runJob(request, {
         manifest: sc.manifest ? path.join(REPO_ROOT, sc.manifest) : DEFAULT_MANIFEST,
         ca: emu.ca, resolve: resolveTo(emu.port), timeoutMs: (sc.timeout_secs ?? 10) * 1000,
       });
@@ -59,5 +95,10 @@ for (const sc of scenarios) {
     } finally {
       emu.stop();
     }
+    // The same scenario through the native host: the results must be identical.
+    assert.ok(fs.existsSync(SFRPC_BIN), "target/debug/sfrpc is missing: run cargo build --workspace --bins");
+    const native = await runNative(sc, orgs, request);
+    assert.deepEqual(comparable(result), comparable(native.result), "the Node and native hosts disagree");
+    assert.equal(exitCode(result), native.code, "exit codes differ between the Node and native hosts");
   });
 }
