@@ -59,6 +59,11 @@ pub fn emulator_args(emu: &Emu) -> Vec<String> {
 
 /// Runs `sfrpc ARGS` with `stdin` (if any), no proxy, bounded to two minutes.
 pub async fn run(args: &[String], stdin: Option<&str>) -> Run {
+    run_with_env(args, stdin, &[]).await
+}
+
+/// Like [`run`], with these environment variables set after the proxy variables are cleared.
+pub async fn run_with_env(args: &[String], stdin: Option<&str>, env: &[(&str, &str)]) -> Run {
     use tokio::io::AsyncWriteExt;
     let mut cmd = tokio::process::Command::new(binary());
     cmd.args(args)
@@ -80,6 +85,7 @@ pub async fn run(args: &[String], stdin: Option<&str>) -> Run {
     ] {
         cmd.env_remove(var);
     }
+    cmd.envs(env.iter().copied());
     let mut child = cmd.spawn().expect("spawn sfrpc");
     if let (Some(text), Some(mut pipe)) = (stdin, child.stdin.take()) {
         // sfrpc may exit before reading (a usage error): a broken pipe is not a failure here.
