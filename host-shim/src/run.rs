@@ -141,7 +141,7 @@ impl Meta {
             retryable: false,
             retry_with_new_password: None,
             failed_logins: 0,
-            refused_credential: None,
+            refused_credentials: Vec::new(),
             checks: Vec::new(),
             log: vec![message, line],
         }
@@ -251,16 +251,29 @@ fn unreachable_result() -> JobResult {
     )
 }
 
-/// The credential the job logs in with first (SPEC 2.2/2.3): the privileged account, else a
-/// pending password, else the current one.
-pub fn first_login(request: &Request) -> Option<(CredentialRole, Zeroizing<Vec<u8>>)> {
-    [
-        CredentialRole::Privileged,
-        CredentialRole::Pending,
-        CredentialRole::Current,
-    ]
-    .into_iter()
-    .find_map(|role| request.credential_material(role).map(|m| (role, m)))
+/// The credentials the job may log in with, in the plugin's order (SPEC 2.2/2.3), with the
+/// bytes the quarantine's keyed hash is made from.
+fn login_credentials(request: &Request) -> Vec<(CredentialRole, Zeroizing<Vec<u8>>)> {
+    request
+        .login_roles()
+        .into_iter()
+        .filter_map(|role| request.credential_material(role).map(|m| (role, m)))
+        .collect()
+}
+
+/// The first quarantine entry that matches a credential the job may log in with: such a job
+/// is not run at all, so a refused credential never costs another failed login.
+fn find_quarantined(
+    store: &Store,
+    request: &Request,
+) -> Result<Option<quarantine::Entry>, quarantine::QuarantineError> {
+    for (_, material) in login_credentials(request) {
+        let fingerprint = store.fingerprint(&material);
+        if let Some(entry) = store.find(request.secret_id(), &fingerprint)? {
+            return Ok(Some(entry));
+        }
+    }
+    Ok(None)
 }
 
 fn quarantined(request: &Request, entry: &quarantine::Entry) -> JobResult {
@@ -344,28 +357,25 @@ pub async fn run(host: &Host, text: &str, command: Option<Operation>) -> Finishe
             };
         }
     };
-    if let Some((_, material)) = first_login(&request) {
-        let fingerprint = host.quarantine.fingerprint(&material);
-        match host.quarantine.find(request.secret_id(), &fingerprint) {
-            Ok(Some(entry)) => {
-                return Finished {
-                    result: quarantined(&request, &entry),
-                    generated: None,
-                }
+    match find_quarantined(&host.quarantine, &request) {
+        Ok(Some(entry)) => {
+            return Finished {
+                result: quarantined(&request, &entry),
+                generated: None,
             }
-            Ok(None) => {}
-            Err(e) => {
-                let r = Meta::from_request(&request).result(
-                    Status::UnknownError,
-                    "QUARANTINE_UNAVAILABLE",
-                    format!("Login not attempted: {e}"),
-                    Some("fix the state directory (--state-dir) permissions".to_owned()),
-                );
-                return Finished {
-                    result: r,
-                    generated: None,
-                };
-            }
+        }
+        Ok(None) => {}
+        Err(e) => {
+            let r = Meta::from_request(&request).result(
+                Status::UnknownError,
+                "QUARANTINE_UNAVAILABLE",
+                format!("Login not attempted: {e}"),
+                Some("fix the state directory (--state-dir) permissions".to_owned()),
+            );
+            return Finished {
+                result: r,
+                generated: None,
+            };
         }
     }
     let job = Job::from_request(request.clone(), now_ms());
@@ -373,7 +383,7 @@ pub async fn run(host: &Host, text: &str, command: Option<Operation>) -> Finishe
         Some(r) => r,
         None => stuck(Meta::from_request(&request)),
     };
-    if let Some(role) = result.refused_credential {
+    for &role in &result.refused_credentials {
         if let Some(material) = request.credential_material(role) {
             let entry = host.quarantine.entry(
                 request.secret_id(),

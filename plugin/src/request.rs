@@ -173,6 +173,19 @@ impl Request {
         self.site_name.as_deref()
     }
 
+    /// The credentials the job may log in with, in the order it tries them (SPEC 2.2/2.3): the
+    /// privileged account for a privileged `change`; else the pending password, then the stored
+    /// one; else the stored one. A host checks each against its quarantine before the job runs.
+    pub fn login_roles(&self) -> Vec<CredentialRole> {
+        if self.operation == Operation::Change && self.privileged.is_some() {
+            vec![CredentialRole::Privileged]
+        } else if self.pending_password.is_some() {
+            vec![CredentialRole::Pending, CredentialRole::Current]
+        } else {
+            vec![CredentialRole::Current]
+        }
+    }
+
     /// Whether the request carries a `new_password` (a host generates one when it does not).
     pub fn has_new_password(&self) -> bool {
         self.new_password.is_some()

@@ -150,9 +150,10 @@ pub struct JobResult {
     pub retry_with_new_password: Option<bool>,
     /// Login requests of this job that Salesforce answered with a fault.
     pub failed_logins: u32,
-    /// Set when Salesforce refused a login for a credential reason: which credential.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub refused_credential: Option<CredentialRole>,
+    /// The credentials Salesforce refused for a credential reason, in the order tried, for the
+    /// host's quarantine (a pending password and the stored one can both be refused).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub refused_credentials: Vec<CredentialRole>,
     /// The checks made, in order.
     pub checks: Vec<Check>,
     /// Secret Server–style RPC log lines.

@@ -40,7 +40,7 @@ export interface JobResult {
   retryable: boolean;
   retry_with_new_password?: boolean;
   failed_logins: number;
-  refused_credential?: "current" | "pending" | "privileged";
+  refused_credentials?: Array<"current" | "pending" | "privileged">;
   checks: Check[];
   log: string[];
 }

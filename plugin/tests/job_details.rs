@@ -1,5 +1,5 @@
 //! What the operator and Salesforce see beyond the status: log lines, which password goes into
-//! which request, SOQL escaping, OAuth wiring, refused_credential, diagnose checks, the poll
+//! which request, SOQL escaping, OAuth wiring, refused_credentials, diagnose checks, the poll
 //! contract and robustness against any answer.
 
 mod support;
@@ -167,65 +167,65 @@ fn token_is_appended_only_outside_trusted_ranges() {
 }
 
 #[test]
-fn refused_credential_names_the_refused_login() {
+fn refused_credentials_name_the_refused_logins() {
     let refused =
-        |req: serde_json::Value, script: Vec<Reply>| run(&req, script).result.refused_credential;
+        |req: serde_json::Value, script: Vec<Reply>| run(&req, script).result.refused_credentials;
     assert_eq!(
         refused(request("heartbeat"), vec![soap("fault_INVALID_LOGIN")]),
-        Some(CredentialRole::Current)
+        vec![CredentialRole::Current]
     );
     assert_eq!(
         refused(request("heartbeat"), vec![soap("fault_PASSWORD_LOCKOUT")]),
-        Some(CredentialRole::Current)
+        vec![CredentialRole::Current]
     );
     assert_eq!(
         refused(
             request("heartbeat"),
             vec![soap("fault_LOGIN_DURING_RESTRICTED_DOMAIN")]
         ),
-        Some(CredentialRole::Current)
+        vec![CredentialRole::Current]
     );
     assert_eq!(
         refused(
             with_privileged(request("change")),
             vec![soap("fault_INVALID_LOGIN")]
         ),
-        Some(CredentialRole::Privileged)
+        vec![CredentialRole::Privileged]
     );
     assert_eq!(
         refused(
             with_pending(request("heartbeat")),
             vec![soap("fault_PASSWORD_LOCKOUT")]
         ),
-        Some(CredentialRole::Pending)
+        vec![CredentialRole::Pending]
     );
     assert_eq!(
         refused(
             with_pending(request("heartbeat")),
             vec![soap("fault_INVALID_LOGIN"), soap("fault_INVALID_LOGIN")]
         ),
-        Some(CredentialRole::Current)
+        vec![CredentialRole::Pending, CredentialRole::Current]
     );
     assert_eq!(
         refused(
             request("heartbeat"),
             vec![soap("fault_REQUEST_LIMIT_EXCEEDED")]
         ),
-        None
+        Vec::<CredentialRole>::new()
     );
     assert_eq!(
         refused(
             request("heartbeat"),
             vec![soap("login_password_expired"), soap("logout_ok")]
         ),
-        None
+        Vec::<CredentialRole>::new()
     );
     assert_eq!(
         refused(
             request("heartbeat"),
             vec![fail(TransportErrorKind::Timeout, true)]
         ),
-        None
+        Vec::<CredentialRole>::new()
     );
     assert_eq!(
         refused(
@@ -237,7 +237,7 @@ fn refused_credential_names_the_refused_login() {
                 soap("logout_ok")
             ]
         ),
-        None
+        Vec::<CredentialRole>::new()
     );
 }
 

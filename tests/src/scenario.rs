@@ -5,7 +5,7 @@
 //! `setup` (control-API calls `{method, path, body}` made before the run), `operation`,
 //! `request` (written to a file; the subcommand writes `operation`), `manifest`,
 //! `timeout_secs`, and `expect`: any of `status`, `code`, `active_password`, `retryable`,
-//! `refused_credential`, `failed_logins`, `retry_with_new_password`, `exit_code`, and
+//! `refused_credentials`, `failed_logins`, `retry_with_new_password`, `exit_code`, and
 //! `emulator: {valid_password: current|new|pending, failed_logins: N}` (the emulator's truth;
 //! `failed_logins` is the change of the secret user's counter during the run).
 //!
@@ -27,7 +27,7 @@ pub const RESULT_KEYS: &[&str] = &[
     "code",
     "active_password",
     "retryable",
-    "refused_credential",
+    "refused_credentials",
     "failed_logins",
     "retry_with_new_password",
 ];

@@ -53,7 +53,7 @@ async fn a_refused_credential_is_quarantined_across_processes() {
         (r["status"].as_str(), r["code"].as_str()),
         (Some("LoginFailed"), Some("INVALID_LOGIN"))
     );
-    assert_eq!(r["refused_credential"], "current");
+    assert_eq!(r["refused_credentials"], serde_json::json!(["current"]));
     assert_eq!(first.code, 10);
     assert_eq!(emu.failed_logins(USER).await, 1);
     let attempts = emu.user(USER).await["login_attempts"].clone();

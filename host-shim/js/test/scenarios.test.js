@@ -26,7 +26,7 @@ const SFRPC_BIN = path.join(REPO_ROOT, "target", "debug", "sfrpc");
 const comparable = (r) => ({
   operation: r.operation, secret_id: r.secret_id, status: r.status, code: r.code,
   active_password: r.active_password, retryable: r.retryable, failed_logins: r.failed_logins,
-  retry_with_new_password: r.retry_with_new_password, refused_credential: r.refused_credential,
+  retry_with_new_password: r.retry_with_new_password, refused_credentials: r.refused_credentials,
   checks: (r.checks ?? []).map((c) => `${c.name}:${c.outcome}`),
 });
 
@@ -51,7 +51,7 @@ async function runNative(sc, orgs, request) {
   }
 }
 
-const RESULT_KEYS = ["status", "code", "active_password", "retryable", "refused_credential", "failed_logins", "retry_with_new_password"];
+const RESULT_KEYS = ["status", "code", "active_password", "retryable", "refused_credentials", "failed_logins", "retry_with_new_password"];
 
 test("tests/scenarios/ holds the end-to-end scenario list", () => {
   assert.ok(scenarios.length > 0, "tests/scenarios/ has no scenario files yet (written by the native-host work)");

@@ -124,6 +124,7 @@ impl Machine {
             return self.decide(outcome);
         }
         if who == Who::Pending && failure.is_password_refusal() {
+            self.refused.extend(who.role());
             self.log
                 .push("The pending password was refused; trying the stored password".to_owned());
             return self.send_login(Who::Current, Purpose::Open);
@@ -133,7 +134,7 @@ impl Machine {
             Status::LoginFailed | Status::AccountLockedOut | Status::AccessDenied
         );
         if failure.fault().is_some() && credential_refusal {
-            self.refused = who.role();
+            self.refused.extend(who.role());
         }
         // `active` keeps its start value: current, or unknown while a pending one is unsettled.
         self.decide(outcome);

@@ -126,7 +126,7 @@ struct Machine {
     /// Every session id seen, to scrub from text (a belt to the codec's braces).
     seen_session_ids: Vec<SecretString>,
     failed_logins: u32,
-    refused: Option<CredentialRole>,
+    refused: Vec<CredentialRole>,
     checks: Vec<Check>,
     log: Vec<String>,
     /// Which password is in effect, as far as the job knows now.
@@ -164,7 +164,7 @@ impl Machine {
             sessions: Vec::new(),
             seen_session_ids: Vec::new(),
             failed_logins: 0,
-            refused: None,
+            refused: Vec::new(),
             checks: Vec::new(),
             log: Vec::new(),
             active,
@@ -209,12 +209,10 @@ impl Machine {
                 .push(format!("Preflight failed: {}", failure.message));
             return self.decide(failure);
         }
-        let first = if self.req.operation == Operation::Change && self.req.privileged.is_some() {
-            Who::Privileged
-        } else if self.req.pending_password.is_some() {
-            Who::Pending
-        } else {
-            Who::Current
+        let first = match self.req.login_roles().first() {
+            Some(CredentialRole::Privileged) => Who::Privileged,
+            Some(CredentialRole::Pending) => Who::Pending,
+            _ => Who::Current,
         };
         self.send_login(first, Purpose::Open);
     }
