@@ -15,7 +15,7 @@ use crate::api::{HttpRequest, HttpResponse, Output, RequestId, TransportError};
 use crate::outcome::{self, Answer, Context, Outcome, Phase};
 use crate::preflight::{self, Plan};
 use crate::request::Request;
-use crate::result::{ActivePassword, Check, CredentialRole, JobResult, Operation};
+use crate::result::{ActivePassword, Check, CredentialRole, JobResult};
 
 use diagnose::{DiagState, DiagStep};
 use login::{Failure, Session, Who};
