@@ -16,7 +16,7 @@ use crate::manifest::Manifest;
 use crate::output;
 use crate::quarantine::Store;
 use crate::run::{self, Host};
-use crate::transport::{Transport, TransportOptions};
+use crate::transport::{ProxySetting, Transport, TransportOptions};
 
 /// The demo org (users, passwords and tokens are listed in fixtures/orgs/README.md).
 pub const DEMO_ORG: &str = include_str!("../../fixtures/orgs/demo.json");
@@ -107,7 +107,7 @@ impl Demo {
         .map_err(setup)?;
         let options = TransportOptions {
             timeout: Duration::from_secs(global.timeout),
-            proxy: None,
+            proxy: ProxySetting::Disabled,
             ca_certs: vec![ca],
             resolve,
         };

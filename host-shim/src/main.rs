@@ -15,7 +15,7 @@ use sfrpc_host::cli::{Cli, Command, Global, JobArgs, QuarantineAction};
 use sfrpc_host::manifest::Manifest;
 use sfrpc_host::quarantine::{self, Store};
 use sfrpc_host::run::{self, Host};
-use sfrpc_host::transport::{Transport, TransportOptions};
+use sfrpc_host::transport::{ProxySetting, Transport, TransportOptions};
 use sfrpc_host::{batch, demo, output};
 
 /// Exit code for usage errors (bad arguments, unreadable files, invalid manifest).
@@ -39,7 +39,10 @@ fn host(global: &Global) -> Result<Host, ExitCode> {
     let allowlist = manifest.allowlist().map_err(usage)?;
     let options = TransportOptions {
         timeout: Duration::from_secs(global.timeout),
-        proxy: global.proxy.clone(),
+        proxy: global
+            .proxy
+            .clone()
+            .map_or(ProxySetting::Environment, ProxySetting::Url),
         ca_certs: global.ca_cert.clone(),
         resolve: global.resolve.clone(),
     };

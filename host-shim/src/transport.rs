@@ -18,13 +18,26 @@ use crate::resolve::{DnsError, ResolveRule, Resolver};
 /// The response size cap (SPEC 5).
 pub const MAX_RESPONSE_BYTES: usize = 1 << 20;
 
+/// Which proxy the requests go through.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub enum ProxySetting {
+    /// HTTPS_PROXY / https_proxy (and ALL_PROXY), honouring NO_PROXY: the CLI's default.
+    #[default]
+    Environment,
+    /// An explicit proxy URL (`--proxy`).
+    Url(String),
+    /// None at all, whatever the environment says (the demo: its Salesforce host names are
+    /// resolved to an in-process emulator and must never be tunnelled to the real ones).
+    Disabled,
+}
+
 /// How the transport is set up (from the global CLI options).
 #[derive(Clone, Debug, Default)]
 pub struct TransportOptions {
     /// Bounds each request, connect to last body byte.
     pub timeout: Duration,
-    /// An explicit proxy; None leaves reqwest's HTTPS_PROXY / NO_PROXY handling on.
-    pub proxy: Option<String>,
+    /// The proxy to use.
+    pub proxy: ProxySetting,
     /// Extra trust roots (PEM files).
     pub ca_certs: Vec<PathBuf>,
     /// `--resolve` rules.
@@ -83,8 +96,13 @@ impl Transport {
                 builder = builder.add_root_certificate(cert);
             }
         }
-        if let Some(proxy) = &options.proxy {
-            builder = builder.proxy(Proxy::all(proxy.as_str()).map_err(|_| SetupError::Proxy)?);
+        match &options.proxy {
+            ProxySetting::Environment => {}
+            ProxySetting::Url(proxy) => {
+                builder =
+                    builder.proxy(Proxy::all(proxy.as_str()).map_err(|_| SetupError::Proxy)?);
+            }
+            ProxySetting::Disabled => builder = builder.no_proxy(),
         }
         let client = builder
             .build()
@@ -179,7 +197,15 @@ fn is_tls(e: &(dyn StdError + 'static)) -> bool {
 /// Maps a reqwest error to the plugin's vocabulary. `maybe_sent` is false only when the request
 /// surely never left: DNS, TCP connect, TLS handshake.
 fn classify(e: &reqwest::Error) -> TransportError {
-    let (kind, maybe_sent, detail) = if chain(e).any(|s| s.downcast_ref::<DnsError>().is_some()) {
+    let (kind, maybe_sent, detail) = if e.is_builder() {
+        // The request could not even be built (a header the plugin asked for is not valid
+        // HTTP): nothing left this process.
+        (
+            TransportErrorKind::Denied,
+            false,
+            "the plugin asked for a request that is not valid HTTP",
+        )
+    } else if chain(e).any(|s| s.downcast_ref::<DnsError>().is_some()) {
         (
             TransportErrorKind::Dns,
             false,

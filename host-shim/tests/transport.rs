@@ -7,7 +7,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use sfrpc_host::allowlist::Allowlist;
-use sfrpc_host::transport::{Transport, TransportOptions};
+use sfrpc_host::transport::{ProxySetting, Transport, TransportOptions};
 use sfrpc_plugin::{HttpRequest, TransportErrorKind};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpListener;
@@ -112,7 +112,7 @@ async fn serve(script: Script) -> Server {
 fn transport(server: &Server, trust: bool, timeout: Duration) -> Transport {
     let options = TransportOptions {
         timeout,
-        proxy: None,
+        proxy: ProxySetting::Disabled,
         ca_certs: if trust {
             vec![server.ca.path().to_owned()]
         } else {
@@ -227,7 +227,7 @@ async fn a_closed_port_is_a_connect_error_never_sent() {
     drop(free);
     let options = TransportOptions {
         timeout: SECOND,
-        proxy: None,
+        proxy: ProxySetting::Disabled,
         ca_certs: vec![s.ca.path().to_owned()],
         resolve: vec![format!("login.salesforce.com={closed}")
             .parse()
@@ -244,7 +244,7 @@ async fn a_closed_port_is_a_connect_error_never_sent() {
 async fn an_unresolvable_host_is_a_dns_error_never_sent() {
     let options = TransportOptions {
         timeout: SECOND,
-        proxy: None,
+        proxy: ProxySetting::Disabled,
         ca_certs: vec![],
         resolve: vec![],
     };
