@@ -92,7 +92,7 @@ impl Machine {
                 match purpose {
                     Purpose::Open => self.on_opened(who, expired, user_id),
                     Purpose::Verify => self.on_verified(),
-                    Purpose::Recheck => self.on_rechecked(true, None),
+                    Purpose::Recheck => self.on_rechecked(None),
                 }
             }
             Err(failure) => {
@@ -109,7 +109,7 @@ impl Machine {
                 match purpose {
                     Purpose::Open => self.on_open_failed(who, &failure, outcome),
                     Purpose::Verify => self.on_verify_failed(&failure, outcome),
-                    Purpose::Recheck => self.on_rechecked(false, Some((&failure, outcome))),
+                    Purpose::Recheck => self.on_rechecked(Some((&failure, outcome))),
                 }
             }
         }
@@ -351,21 +351,36 @@ impl Machine {
     }
 
     fn on_verify_failed(&mut self, failure: &Failure, outcome: Outcome) {
-        if let Failure::Insecure = failure {
-            // The new password logged in; only its session is unusable.
-            self.active = ActivePassword::New;
-            return self.decide(outcome);
-        }
         let token = self.plan.appends_token(&self.req.secret);
+        if let Failure::Insecure = failure {
+            // An answer with a non-https serverUrl proves nothing (a proxy may be rewriting
+            // Salesforce's answers): the change stands when Salesforce acknowledged it, and
+            // stays unsettled when its fate is unknown. The egress problem goes to the message.
+            return match self.fate.clone() {
+                Fate::Unknown(change) => self.decide_unknown_because(change, &outcome.message),
+                _ => self.decide_local(Phase::Verify, "CHANGE_UNVERIFIED", &outcome.message),
+            };
+        }
         match self.fate.clone() {
             Fate::Unknown(change) => {
-                if failure.is_password_refusal() && !token {
+                // "New password refused" settles "not applied" only in self mode, where this
+                // job just logged in as the user. A privileged change's target may be locked
+                // out or inactive, which Salesforce also answers with INVALID_LOGIN.
+                let privileged = self.target_user_id.is_some();
+                if failure.is_password_refusal() && !token && !privileged {
                     self.log.push(
                         "The new password was refused: the change did not take effect".to_owned(),
                     );
                     self.active = self.active_before_change();
                     self.decide(change);
                 } else {
+                    if privileged && failure.is_password_refusal() {
+                        self.log.push(
+                            "The target user's login with the new password was refused, which \
+                             does not settle the change (the user may be locked out or inactive)"
+                                .to_owned(),
+                        );
+                    }
                     self.decide_unknown(change);
                 }
             }
@@ -399,21 +414,23 @@ impl Machine {
         }
     }
 
-    fn on_rechecked(&mut self, worked: bool, failed: Option<(&Failure, Outcome)>) {
+    fn on_rechecked(&mut self, failed: Option<(&Failure, Outcome)>) {
         let Fate::Unknown(change) = self.fate.clone() else {
             return self.decide_local(Phase::Change, "UNKNOWN", "internal error: fate");
         };
-        let insecure = matches!(failed, Some((Failure::Insecure, _)));
-        if worked || insecure {
-            self.log
-                .push("The old password still logs in: the change did not take effect".to_owned());
-            self.active = self.active_before_change();
-            match failed {
-                Some((_, egress)) => self.decide(egress),
-                None => self.decide(change),
+        match failed {
+            None => {
+                self.log.push(
+                    "The old password still logs in: the change did not take effect".to_owned(),
+                );
+                self.active = self.active_before_change();
+                self.decide(change)
             }
-        } else {
-            self.decide_unknown(change);
+            // A non-https serverUrl makes the answer worthless as proof either way.
+            Some((Failure::Insecure, egress)) => {
+                self.decide_unknown_because(change, &egress.message)
+            }
+            Some(_) => self.decide_unknown(change),
         }
     }
 
@@ -424,6 +441,13 @@ impl Machine {
             None if self.req.pending_password.is_some() => ActivePassword::Unknown,
             None => ActivePassword::Current,
         }
+    }
+
+    /// Like [`Machine::decide_unknown`], naming why the settling login proved nothing.
+    fn decide_unknown_because(&mut self, change: Outcome, why: &str) {
+        let mut change = change;
+        change.message = format!("{} ({why})", change.message);
+        self.decide_unknown(change);
     }
 
     /// Ends with `active_password: unknown` after a change of unknown fate.
