@@ -298,6 +298,17 @@ impl Machine {
             Err(failure) => {
                 let outcome = self.outcome_of(Phase::Change, &failure);
                 self.log.push(outcome.message.clone());
+                let expired = failure
+                    .fault()
+                    .is_some_and(|f| f.code == "INVALID_OPERATION_WITH_EXPIRED_PASSWORD");
+                if expired && !set_password {
+                    // The login did not say so (OAuth never does), but the password has
+                    // expired: the only call Salesforce allows is setPassword (SPEC 2.2).
+                    let user_id = self.sessions.last().and_then(|s| s.user_id.clone());
+                    if user_id.is_some() {
+                        return self.send_self_change(true, user_id);
+                    }
+                }
                 if failure.fault().is_some() || !failure.maybe_sent() {
                     // Salesforce refused it, or it never left: nothing changed.
                     return self.decide(outcome);

@@ -1,0 +1,83 @@
+//! Behaviour the audit asked for, beyond the scenario table: what the operator reads and what
+//! goes into each request when a change goes an unusual way.
+
+mod support;
+
+use sfrpc_plugin::{CheckOutcome, TransportErrorKind as K};
+use support::*;
+
+const HTTP_SERVER_URL: &str = "http://acme.my.salesforce.com/services/Soap/u/64.0/00D5g000004XyZa";
+
+#[test]
+fn non_https_verification_answer_is_an_unverified_change_naming_the_egress_problem() {
+    let run = run(
+        &request("change"),
+        vec![
+            soap("login_success"),
+            soap("change_own_password_ok"),
+            login_with_server_url(HTTP_SERVER_URL),
+            soap("logout_ok"),
+        ],
+    );
+    assert_eq!(run.result.code, "CHANGE_UNVERIFIED");
+    assert!(
+        run.result.message.contains("not https"),
+        "message: {}",
+        run.result.message
+    );
+    assert!(run.result.remediation.is_some());
+    assert!(run.result.log.iter().any(|l| l.contains("not https")));
+}
+
+#[test]
+fn expired_fallback_sets_the_new_password_on_the_same_session() {
+    let run = run(
+        &request("change"),
+        vec![
+            soap("login_success"),
+            soap("fault_INVALID_OPERATION_WITH_EXPIRED_PASSWORD"),
+            soap("set_password_ok"),
+            soap("login_success"),
+            soap("logout_ok"),
+            soap("logout_ok"),
+        ],
+    );
+    let set = &run.requests[2].body;
+    assert!(set.contains("setPassword") && set.contains("0055g00000AbCdEAAV"));
+    assert!(set.contains(NEW) && !set.contains(CURRENT));
+    assert!(
+        set.contains("00D5g000004XyZa!FAKESESSIONAQEAQlogin0001xYzFAKE"),
+        "the login's session, no extra login"
+    );
+    assert_eq!(run.result.failed_logins, 0);
+    assert!(run
+        .result
+        .log
+        .iter()
+        .any(|l| l.contains("expired") && l.contains("setPassword()")));
+}
+
+#[test]
+fn privileged_refused_verification_after_a_lost_set_password_keeps_both() {
+    let run = run(
+        &with_privileged(request("change")),
+        vec![
+            soap("login_success"),
+            soap("query_user_id"),
+            fail(K::Timeout, true),
+            soap("fault_INVALID_LOGIN"),
+            soap("logout_ok"),
+        ],
+    );
+    assert_eq!(
+        run.result.active_password,
+        sfrpc_plugin::ActivePassword::Unknown
+    );
+    assert!(run
+        .result
+        .remediation
+        .as_deref()
+        .unwrap_or_default()
+        .contains("pending_password"));
+    let _ = CheckOutcome::Pass;
+}
