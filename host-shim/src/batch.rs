@@ -9,7 +9,10 @@ use std::sync::Arc;
 
 use indicatif::{ProgressBar, ProgressStyle};
 use serde_json::Value;
-use tokio::sync::Semaphore;
+use sfrpc_plugin::ActivePassword;
+use tokio::sync::{Mutex, Semaphore};
+use tokio::task::JoinSet;
+use zeroize::Zeroizing;
 
 use crate::run::{self, Host};
 
@@ -35,13 +38,22 @@ pub enum BatchError {
     },
 }
 
-/// One input request: where it came from and its text.
-#[derive(Debug)]
+/// One input request: where it came from and its text (which holds secrets: zeroized on drop,
+/// never in Debug).
 pub struct Input {
     /// `file.json` or `file.jsonl:LINE`, for messages.
     pub origin: String,
     /// The request JSON.
-    pub text: String,
+    pub text: Zeroizing<String>,
+}
+
+impl std::fmt::Debug for Input {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Input")
+            .field("origin", &self.origin)
+            .field("text", &"[REDACTED]")
+            .finish()
+    }
 }
 
 /// Reads a directory of `*.json` (sorted by name) or a JSONL file (blank lines skipped).
@@ -60,7 +72,7 @@ pub fn read_inputs(path: &Path) -> Result<Vec<Input>, BatchError> {
         files
             .into_iter()
             .map(|p| {
-                let text = std::fs::read_to_string(&p).map_err(err)?;
+                let text = Zeroizing::new(std::fs::read_to_string(&p).map_err(err)?);
                 Ok(Input {
                     origin: p.display().to_string(),
                     text,
@@ -68,14 +80,14 @@ pub fn read_inputs(path: &Path) -> Result<Vec<Input>, BatchError> {
             })
             .collect()
     } else {
-        let text = std::fs::read_to_string(path).map_err(err)?;
+        let text = Zeroizing::new(std::fs::read_to_string(path).map_err(err)?);
         Ok(text
             .lines()
             .enumerate()
             .filter(|(_, l)| !l.trim().is_empty())
             .map(|(i, l)| Input {
                 origin: format!("{}:{}", path.display(), i + 1),
-                text: l.to_owned(),
+                text: Zeroizing::new(l.to_owned()),
             })
             .collect())
     }
@@ -110,6 +122,33 @@ pub fn org_key(text: &str) -> String {
     )
 }
 
+/// Requests for the same secret run one after another: both would check the quarantine before
+/// either recorded a refusal, so a wrong credential could cost two failed logins.
+fn secret_key(text: &str) -> Option<String> {
+    let v: Value = serde_json::from_str(text).ok()?;
+    match &v["secret"]["id"] {
+        Value::Null => None,
+        id => Some(id.to_string()),
+    }
+}
+
+/// Opens the `--out` file readable by its owner only: it may hold generated passwords.
+fn create_private(path: &Path) -> std::io::Result<std::fs::File> {
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create(true).truncate(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::{OpenOptionsExt, PermissionsExt};
+        options.mode(0o600);
+        let file = options.open(path)?;
+        // An existing file keeps its mode on open: narrow it too.
+        file.set_permissions(std::fs::Permissions::from_mode(0o600))?;
+        Ok(file)
+    }
+    #[cfg(not(unix))]
+    options.open(path)
+}
+
 /// Runs the batch; returns the exit code (0 when every request succeeded, else 1).
 pub async fn run_batch(
     host: Arc<Host>,
@@ -119,7 +158,7 @@ pub async fn run_batch(
     out: Option<&Path>,
 ) -> Result<i32, BatchError> {
     let mut sink: Box<dyn Write> = match out {
-        Some(p) => Box::new(std::fs::File::create(p).map_err(|e| BatchError::Write {
+        Some(p) => Box::new(create_private(p).map_err(|e| BatchError::Write {
             path: p.display().to_string(),
             reason: e.to_string(),
         })?),
@@ -133,28 +172,48 @@ pub async fn run_batch(
     );
     let global = Arc::new(Semaphore::new(concurrency));
     let mut orgs: HashMap<String, Arc<Semaphore>> = HashMap::new();
-    let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel();
+    let mut secrets: HashMap<String, Arc<Mutex<()>>> = HashMap::new();
+    let mut tasks = JoinSet::new();
+    // What a task that panicked was running, to answer for it.
+    let mut running = HashMap::new();
     for (index, input) in inputs.into_iter().enumerate() {
         let org = orgs
             .entry(org_key(&input.text))
             .or_insert_with(|| Arc::new(Semaphore::new(per_org)))
             .clone();
-        let (global, host, tx) = (global.clone(), host.clone(), tx.clone());
-        tokio::spawn(async move {
+        let secret = secret_key(&input.text)
+            .map(|k| secrets.entry(k).or_default().clone())
+            .unwrap_or_default();
+        let (global, host) = (global.clone(), host.clone());
+        let origin = input.origin.clone();
+        let crash_text = input.text.clone();
+        let handle = tasks.spawn(async move {
+            // Always in this order (secret, org, slot), so no two tasks wait on each other.
+            let _secret = secret.lock_owned().await;
             let _org = org.acquire_owned().await;
             let _slot = global.acquire_owned().await;
             let finished = run::run(&host, &input.text, None).await;
-            let _ = tx.send((index, input.origin, finished));
+            (index, input.origin, finished)
         });
+        running.insert(handle.id(), (index, origin, crash_text));
     }
-    drop(tx);
     let mut pending = BTreeMap::new();
     let mut next = 0;
     let mut by_status: BTreeMap<String, usize> = BTreeMap::new();
+    let (mut quarantined, mut unknown) = (0, 0);
     let mut all_ok = true;
-    while let Some((index, origin, finished)) = rx.recv().await {
+    while let Some(joined) = tasks.join_next_with_id().await {
+        let (index, origin, finished) = match joined {
+            Ok((_, done)) => done,
+            Err(e) => match running.remove(&e.id()) {
+                Some((index, origin, text)) => (index, origin, run::crashed(&text)),
+                None => continue,
+            },
+        };
         let r = &finished.result;
         *by_status.entry(r.status.as_str().to_owned()).or_default() += 1;
+        quarantined += usize::from(r.code == "QUARANTINED");
+        unknown += usize::from(r.active_password == ActivePassword::Unknown);
         all_ok &= run::exit_code(r) == 0;
         bar.suspend(|| {
             for line in &r.log {
@@ -175,7 +234,21 @@ pub async fn run_batch(
     let _ = sink.flush();
     bar.finish_and_clear();
     let counts: Vec<String> = by_status.iter().map(|(s, n)| format!("{s} {n}")).collect();
-    eprintln!("batch: {total} requests: {}", counts.join(", "));
+    let mut notes = Vec::new();
+    if quarantined > 0 {
+        notes.push(format!("{quarantined} quarantined (not sent)"));
+    }
+    if unknown > 0 {
+        notes.push(format!(
+            "{unknown} with active_password unknown (send the new password as pending_password next time)"
+        ));
+    }
+    let notes = if notes.is_empty() {
+        String::new()
+    } else {
+        format!("; {}", notes.join(", "))
+    };
+    eprintln!("batch: {total} requests: {}{notes}", counts.join(", "));
     Ok(if all_ok { 0 } else { 1 })
 }
 
@@ -192,6 +265,43 @@ mod tests {
         assert_eq!(org_key(a), org_key(b));
         assert_ne!(org_key(a), org_key(c));
         assert_eq!(org_key("not json"), "|");
+    }
+
+    #[test]
+    fn requests_for_one_secret_share_a_key() {
+        let a = r#"{"secret":{"id":7,"username":"a@acme.com"}}"#;
+        let b = r#"{"secret":{"id":7,"username":"b@acme.com"}}"#;
+        let c = r#"{"secret":{"id":"7"}}"#;
+        assert_eq!(secret_key(a), secret_key(b));
+        assert_ne!(secret_key(a), secret_key(c));
+        assert_eq!(secret_key(r#"{"secret":{}}"#), None);
+        assert_eq!(secret_key("not json"), None);
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn the_out_file_is_private() {
+        use std::os::unix::fs::PermissionsExt;
+        let dir = tempfile::tempdir().expect("tempdir");
+        let path = dir.path().join("out.jsonl");
+        std::fs::write(&path, "old").expect("write");
+        std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o644)).expect("chmod");
+        drop(create_private(&path).expect("open"));
+        let mode = std::fs::metadata(&path).expect("stat").permissions().mode();
+        assert_eq!(mode & 0o777, 0o600);
+        assert_eq!(std::fs::read_to_string(&path).expect("read"), "");
+    }
+
+    #[test]
+    fn an_input_never_shows_its_text() {
+        let input = Input {
+            origin: "r.jsonl:1".to_owned(),
+            text: Zeroizing::new("{\"secret\":{\"password\":\"hunter2\"}}".to_owned()),
+        };
+        let debug = format!("{input:?}");
+        assert!(debug.contains("r.jsonl:1") && !debug.contains("hunter2"),
+            "the Debug of an Input shows its text"
+        );
     }
 
     #[test]

@@ -13,9 +13,9 @@ pub const MAX_GENERATED_LENGTH: usize = 256;
 const UPPER: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZ";
 const LOWER: &[u8] = b"abcdefghijklmnopqrstuvwxyz";
 const DIGITS: &[u8] = b"0123456789";
-/// Salesforce's special characters (`! # $ % - _ = + < >`) minus those that break SOAP or
-/// shell quoting (`$ < >`).
-pub const SAFE_SPECIALS: &[u8] = b"!#%-_=+";
+/// Salesforce's special characters (`! # $ % - _ = + < >`) minus those that break SOAP,
+/// shell or batch-file quoting (`$ < >`, `!` in bash's double quotes, `%` in cmd.exe).
+pub const SAFE_SPECIALS: &[u8] = b"#-_=+";
 
 /// Why no password could be generated.
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]

@@ -1,7 +1,8 @@
 //! The quarantine (SPEC 5): credentials Salesforce refused, so that later jobs answer
 //! `QUARANTINED` without another failed login. Stored under the state directory as one JSON
-//! file per secret id, written atomically (temp file + rename) under an O_EXCL lock file, so
-//! concurrent processes share it safely. A credential is identified by an HMAC-SHA256 of the
+//! file per secret id, written atomically (temp file + rename) while holding an OS file lock
+//! (flock) on a lock file beside it, so concurrent processes share it safely; a crashed
+//! process's lock goes with it. A credential is identified by an HMAC-SHA256 of the
 //! plugin's `credential_material` under a random key created once (mode 0600): the store
 //! never holds a password, nor a plain hash of one.
 
@@ -20,7 +21,6 @@ use zeroize::Zeroizing;
 const KEY_FILE: &str = "quarantine.key";
 const KEY_LEN: usize = 32;
 const LOCK_WAIT: Duration = Duration::from_secs(10);
-const STALE_LOCK: Duration = Duration::from_secs(60);
 
 /// Why the store could not be used.
 #[derive(Debug, thiserror::Error)]
@@ -277,48 +277,35 @@ fn write_atomic(path: &Path, entries: &[Entry]) -> Result<(), QuarantineError> {
     fs::rename(&tmp, path).map_err(io_err(path))
 }
 
-/// An O_EXCL lock file next to a quarantine file; removed on drop. A lock older than a minute
-/// is taken to be left by a crashed process and broken.
+/// An exclusive OS lock (flock) on a lock file next to a quarantine file, held until drop.
+/// The lock file itself stays: removing it would let two processes lock two different files.
 struct Lock {
-    path: PathBuf,
+    _file: fs::File,
 }
 
 impl Lock {
     fn acquire(target: &Path) -> Result<Lock, QuarantineError> {
         let path = target.with_extension("lock");
+        let file = OpenOptions::new()
+            .write(true)
+            .create(true)
+            .truncate(false)
+            .mode(0o600)
+            .open(&path)
+            .map_err(io_err(&path))?;
         let start = std::time::Instant::now();
         loop {
-            match OpenOptions::new()
-                .write(true)
-                .create_new(true)
-                .mode(0o600)
-                .open(&path)
-            {
-                Ok(_) => return Ok(Lock { path }),
-                Err(e) if e.kind() == ErrorKind::AlreadyExists => {
-                    let stale = fs::metadata(&path)
-                        .and_then(|m| m.modified())
-                        .ok()
-                        .and_then(|t| t.elapsed().ok())
-                        .is_some_and(|age| age > STALE_LOCK);
-                    if stale {
-                        let _ = fs::remove_file(&path);
-                        continue;
-                    }
-                }
-                Err(e) => return Err(io_err(&path)(e)),
+            match file.try_lock() {
+                Ok(()) => return Ok(Lock { _file: file }),
+                Err(fs::TryLockError::WouldBlock) => {}
+                Err(fs::TryLockError::Error(e)) => return Err(io_err(&path)(e)),
             }
             if start.elapsed() > LOCK_WAIT {
                 return Err(QuarantineError::Locked(path.display().to_string()));
             }
+            // Held only for one read-modify-write by another process: a short wait.
             std::thread::sleep(Duration::from_millis(5));
         }
-    }
-}
-
-impl Drop for Lock {
-    fn drop(&mut self) {
-        let _ = fs::remove_file(&self.path);
     }
 }
 
@@ -409,6 +396,27 @@ mod tests {
         }
         let s = Store::open(&path).expect("open");
         assert_eq!(s.list().expect("list").len(), 8);
+    }
+
+    #[test]
+    fn a_held_lock_makes_others_wait_and_a_released_one_does_not() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let s = Store::open(dir.path()).expect("open");
+        let target = s.file(Some(9));
+        let held = Lock::acquire(&target).expect("first lock");
+        let other = OpenOptions::new()
+            .write(true)
+            .open(target.with_extension("lock"))
+            .expect("lock file");
+        assert!(matches!(
+            other.try_lock(),
+            Err(fs::TryLockError::WouldBlock)
+        ));
+        drop(held);
+        other.try_lock().expect("free after drop");
+        drop(other);
+        s.record(entry(&s, Some(9), b"x")).expect("record after a lock was left behind");
+        assert_eq!(s.list().expect("list").len(), 1, "lock files are not listed");
     }
 
     #[test]

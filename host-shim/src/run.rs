@@ -29,12 +29,20 @@ pub struct Host {
 }
 
 /// A finished job: the plugin's result, plus the password this host generated, if any.
-#[derive(Debug)]
 pub struct Finished {
     /// The result.
     pub result: JobResult,
     /// The generated new password (returned to the vault only when it may be in effect).
     pub generated: Option<Zeroizing<String>>,
+}
+
+impl std::fmt::Debug for Finished {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Finished")
+            .field("result", &self.result)
+            .field("generated", &self.generated.as_ref().map(|_| "[REDACTED]"))
+            .finish()
+    }
 }
 
 impl Finished {
@@ -225,11 +233,17 @@ fn prepare(text: &str, command: Option<Operation>) -> Result<Prepared, Box<JobRe
                     generate::GenerateError::Rng => Status::UnknownError,
                     _ => Status::ArgumentError,
                 };
+                let remediation = match e {
+                    generate::GenerateError::TooLong(_) => {
+                        "declare a min_length of at most 256, or pass new_password"
+                    }
+                    _ => "pass new_password in the request, or retry",
+                };
                 return Err(Box::new(meta.result(
                     status,
-                    "NEW_PASSWORD_POLICY",
+                    "NEW_PASSWORD_GENERATION",
                     format!("cannot generate a new password: {e}"),
-                    None,
+                    Some(remediation.to_owned()),
                 )));
             }
         }
@@ -398,6 +412,30 @@ pub async fn run(host: &Host, text: &str, command: Option<Operation>) -> Finishe
         }
     }
     Finished { result, generated }
+}
+
+/// The answer for a job whose task stopped unexpectedly (a panic: a bug in sfrpc). A change
+/// may have been sent, so its active password is unknown.
+pub fn crashed(text: &str) -> Finished {
+    let value: Value = serde_json::from_str(text).unwrap_or(Value::Null);
+    let operation = match value["operation"].as_str() {
+        Some("change") => Operation::Change,
+        Some("diagnose") => Operation::Diagnose,
+        _ => Operation::Heartbeat,
+    };
+    let mut result = Meta::from_value(&value, operation).result(
+        Status::UnknownError,
+        "UNKNOWN_ERROR",
+        "the job stopped unexpectedly (a bug in sfrpc)".to_owned(),
+        Some("report it; for a change, send the new password as pending_password next time".to_owned()),
+    );
+    if operation == Operation::Change {
+        result.active_password = ActivePassword::Unknown;
+    }
+    Finished {
+        result,
+        generated: None,
+    }
 }
 
 fn stuck(meta: Meta) -> JobResult {
