@@ -79,5 +79,32 @@ fn privileged_refused_verification_after_a_lost_set_password_keeps_both() {
         .as_deref()
         .unwrap_or_default()
         .contains("pending_password"));
-    let _ = CheckOutcome::Pass;
+}
+
+#[test]
+fn expired_verification_login_is_reported_and_the_change_stands() {
+    let run = run(
+        &request("change"),
+        vec![
+            soap("login_success"),
+            soap("change_own_password_ok"),
+            soap("login_password_expired"),
+            soap("logout_ok"),
+            soap("logout_ok"),
+        ],
+    );
+    assert_eq!(run.result.status, sfrpc_plugin::Status::Success);
+    assert_eq!(run.result.active_password, sfrpc_plugin::ActivePassword::New);
+    let check = run
+        .result
+        .checks
+        .iter()
+        .find(|c| c.name == "new_password_expired")
+        .expect("a check reports the expired new password");
+    assert_eq!(check.outcome, CheckOutcome::Warn);
+    assert!(run
+        .result
+        .log
+        .iter()
+        .any(|l| l.contains("passwordExpired=true")));
 }

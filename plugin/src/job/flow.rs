@@ -9,7 +9,7 @@ use crate::codec::{soap, soql};
 use crate::outcome::{Outcome, Phase};
 use crate::preflight::Trust;
 use crate::request::LoginMethod;
-use crate::result::{ActivePassword, Operation, Status};
+use crate::result::{ActivePassword, Check, CheckOutcome, Operation, Status};
 
 impl Machine {
     /// Sends a login with `who`'s password (+ token when the plan appends it).
@@ -91,7 +91,7 @@ impl Machine {
                 self.sessions.push(session);
                 match purpose {
                     Purpose::Open => self.on_opened(who, expired, user_id),
-                    Purpose::Verify => self.on_verified(),
+                    Purpose::Verify => self.on_verified(expired),
                     Purpose::Recheck => self.on_rechecked(None),
                 }
             }
@@ -344,8 +344,30 @@ impl Machine {
         self.send_login(Who::New, Purpose::Verify);
     }
 
-    fn on_verified(&mut self) {
+    fn on_verified(&mut self, expired: bool) {
         self.active = ActivePassword::New;
+        if expired {
+            // The new password is in effect, but Salesforce wants it changed before the
+            // integration can use it: say so, the change itself stands.
+            self.log.push(
+                "The verification login says the new password has expired (passwordExpired=true)"
+                    .to_owned(),
+            );
+            self.checks.push(Check {
+                name: "new_password_expired".to_owned(),
+                outcome: CheckOutcome::Warn,
+                detail: "the new password logs in but Salesforce marks it expired: API calls \
+                         other than setPassword() fail until it is changed"
+                    .to_owned(),
+                remediation: Some(
+                    "run another change (expired passwords are changed with setPassword()); \
+                     check the profile's password policy (Setup > Users > Profiles > <profile> \
+                     > Password Policies) and Setup > Security > Password Policies: User \
+                     passwords expire in"
+                        .to_owned(),
+                ),
+            });
+        }
         let how = if self.target_user_id.is_some() {
             "Password changed with the privileged account and verified"
         } else {
@@ -357,6 +379,11 @@ impl Machine {
                 lost.message
             ),
             _ => how.to_owned(),
+        };
+        let message = if expired {
+            format!("{message}; Salesforce marks the new password expired")
+        } else {
+            message
         };
         self.decide_ok(&message);
     }
