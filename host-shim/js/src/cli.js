@@ -3,9 +3,10 @@
 
 import fs from "node:fs";
 import { parseArgs } from "node:util";
-import { parseManifest, ManifestError } from "./allowlist.js";
+import { parseManifest } from "./allowlist.js";
 import { parseResolve } from "./resolve.js";
 import { runJob, DEFAULT_MANIFEST } from "./run.js";
+import { readCaCerts, USER_AGENT } from "./transport.js";
 
 /** Exit codes by status (SPEC 5). */
 export const EXIT_CODES = {
@@ -18,7 +19,11 @@ export const EXIT_UNKNOWN_ACTIVE = 20;
 export const EXIT_USAGE = 2;
 
 const USAGE = `usage: sfrpc-node heartbeat|change|diagnose [--request FILE|-] [--json]
-  [--resolve HOST=ADDR:PORT]... [--ca-cert FILE.pem] [--timeout SECS] [--manifest FILE]`;
+  [--manifest FILE] [--timeout SECS] [--resolve HOST=ADDR:PORT]... [--ca-cert FILE.pem]...
+(--state-dir, --proxy, batch, demo and quarantine are native-only: use the native sfrpc host)`;
+
+const OPERATIONS = ["heartbeat", "change", "diagnose"];
+const NATIVE_ONLY_COMMANDS = ["batch", "demo", "quarantine"];
 
 /** The exit code for a result. */
 export function exitCode(result) {
@@ -27,7 +32,20 @@ export function exitCode(result) {
 }
 
 /** A command-line usage error (exit 2). */
-class UsageError extends Error {}
+class UsageError extends Error {
+  constructor(message, { showUsage = true } = {}) {
+    super(message);
+    this.showUsage = showUsage;
+  }
+}
+
+/** Parses `--timeout` like the native host: an integer number of seconds in 1..=3600. */
+export function parseTimeout(text) {
+  if (!/^\+?[0-9]+$/.test(text) || Number(text) < 1 || Number(text) > 3600) {
+    throw new UsageError(`--timeout ${JSON.stringify(text)}: an integer number of seconds in 1..3600`);
+  }
+  return Number(text) * 1000;
+}
 
 function parse(argv) {
   let parsed;
@@ -36,13 +54,16 @@ function parse(argv) {
       args: argv,
       allowPositionals: true,
       options: {
-        request: { type: "string" },
+        request: { type: "string", default: "-" },
         json: { type: "boolean", default: false },
         resolve: { type: "string", multiple: true, default: [] },
-        "ca-cert": { type: "string" },
-        timeout: { type: "string" },
+        "ca-cert": { type: "string", multiple: true, default: [] },
+        timeout: { type: "string", default: "30" },
         manifest: { type: "string" },
+        "state-dir": { type: "string" },
+        proxy: { type: "string" },
         help: { type: "boolean", short: "h", default: false },
+        version: { type: "boolean", short: "V", default: false },
       },
     });
   } catch (e) {
@@ -50,86 +71,105 @@ function parse(argv) {
   }
   const { values, positionals } = parsed;
   if (values.help) throw new UsageError("");
-  if (positionals.length !== 1 || !["heartbeat", "change", "diagnose"].includes(positionals[0])) {
+  for (const flag of ["state-dir", "proxy"]) {
+    if (values[flag] !== undefined) {
+      throw new UsageError(`--${flag} is native-only (the Node host keeps no quarantine state and uses no proxy): run the native sfrpc host`, { showUsage: false });
+    }
+  }
+  if (positionals.length === 1 && NATIVE_ONLY_COMMANDS.includes(positionals[0])) {
+    throw new UsageError(`${positionals[0]} is native-only: run the native sfrpc host`, { showUsage: false });
+  }
+  if (positionals.length !== 1 || !OPERATIONS.includes(positionals[0])) {
     throw new UsageError("expected exactly one of heartbeat, change, diagnose");
   }
-  let timeoutMs = 30000;
-  if (values.timeout !== undefined) {
-    const t = Number(values.timeout);
-    if (!Number.isFinite(t) || t <= 0) throw new UsageError("--timeout wants a positive number of seconds");
-    timeoutMs = Math.round(t * 1000);
-  }
-  return { operation: positionals[0], values, timeoutMs };
+  return { operation: positionals[0], values, timeoutMs: parseTimeout(values.timeout) };
 }
 
 function readRequest(source, stdin) {
-  const text = source === undefined || source === "-" ? fs.readFileSync(stdin ?? 0, "utf8") : fs.readFileSync(source, "utf8");
-  let request;
-  try {
-    request = JSON.parse(text);
-  } catch {
-    return null;
+  if (source === "-") {
+    try {
+      return fs.readFileSync(stdin ?? 0, "utf8");
+    } catch (e) {
+      throw new UsageError(`cannot read the request from stdin (${e.code ?? "error"})`, { showUsage: false });
+    }
   }
-  return request;
+  try {
+    return fs.readFileSync(source, "utf8");
+  } catch (e) {
+    throw new UsageError(`cannot read --request ${source} (${e.code ?? "error"})`, { showUsage: false });
+  }
 }
 
-function summary(result) {
-  return `${result.operation}: ${result.status} (${result.code}) — ${result.message}\n` +
-    `active password: ${result.active_password}${result.remediation ? `\nfix: ${result.remediation}` : ""}\n`;
+function active(a) {
+  return {
+    current: "current (keep the stored password)",
+    new: "new (store the new password)",
+    unknown: "UNKNOWN (keep both; send the new one as pending_password next time)",
+    pending: "pending (promote the pending password to current)",
+  }[a] ?? a;
 }
 
-/** Runs the CLI; returns the exit code. io: {stdout, stderr, stdin}. */
+/**
+ * The human summary of a result, line for line the native host's output::summary. The only
+ * secret it may show is the password this host generated (SPEC 5's one exception).
+ */
+export function summary(r) {
+  let s = `${r.status} (${r.code}): ${r.message}\n`;
+  s += `active password: ${active(r.active_password)}\n`;
+  if (typeof r.new_password === "string") s += `new password (generated by sfrpc, store it now): ${r.new_password}\n`;
+  if (r.failed_logins > 0) s += `failed logins: ${r.failed_logins}\n`;
+  if (r.retryable) s += "retryable: yes, later\n";
+  if (r.remediation) s += `remediation: ${r.remediation}\n`;
+  if ((r.checks ?? []).length > 0) {
+    s += "checks:\n";
+    for (const c of r.checks) {
+      const mark = { pass: "pass", warn: "WARN", fail: "FAIL", skip: "skip" }[c.outcome] ?? c.outcome;
+      s += `  [${mark}] ${c.name}: ${c.detail}\n`;
+      if (c.remediation) s += `         fix: ${c.remediation}\n`;
+    }
+  }
+  return s.trimEnd();
+}
+
+/** Runs the CLI; returns the exit code. io: {stdout, stderr, stdin (fd or path)}. */
 export async function main(argv, io = { stdout: process.stdout, stderr: process.stderr }) {
   let args;
-  let allowlist;
-  let resolve;
+  let setup;
+  let text;
   try {
     args = parse(argv);
-    resolve = args.values.resolve.map(parseResolve);
+    if (args.values.version) {
+      io.stdout.write(`sfrpc-node ${USER_AGENT.split("/")[1]}\n`);
+      return 0;
+    }
+    const resolve = args.values.resolve.map((r) => {
+      try {
+        return parseResolve(r);
+      } catch (e) {
+        throw new UsageError(e.message, { showUsage: false });
+      }
+    });
     const manifestPath = args.values.manifest ?? DEFAULT_MANIFEST;
     let manifestText;
     try {
       manifestText = fs.readFileSync(manifestPath, "utf8");
-    } catch {
-      throw new UsageError(`cannot read manifest ${manifestPath}`);
+    } catch (e) {
+      throw new UsageError(`cannot read manifest ${manifestPath} (${e.code ?? "error"})`, { showUsage: false });
     }
-    allowlist = parseManifest(manifestText);
+    const allowlist = parseManifest(manifestText);
+    const ca = readCaCerts(args.values["ca-cert"]);
+    setup = { allowlist, resolve, ca };
+    text = readRequest(args.values.request, io.stdin);
   } catch (e) {
-    // Usage errors, bad --resolve values and invalid manifests all exit 2 before any job.
-    const prefix = e instanceof ManifestError ? "invalid manifest: " : "";
-    if (e.message) io.stderr.write(`sfrpc-node: ${prefix}${e.message}\n`);
-    if (!(e instanceof ManifestError)) io.stderr.write(`${USAGE}\n`);
+    // Usage errors, bad --resolve values, invalid manifests and --ca-cert files all exit 2
+    // before any job.
+    if (e.message) io.stderr.write(`sfrpc-node: ${e.message}\n`);
+    if (e instanceof UsageError && e.showUsage) io.stderr.write(`${USAGE}\n`);
     return EXIT_USAGE;
   }
-  let request;
-  try {
-    request = readRequest(args.values.request, io.stdin);
-  } catch {
-    io.stderr.write(`sfrpc-node: cannot read request ${args.values.request ?? "-"}\n`);
-    return EXIT_USAGE;
-  }
-  // The subcommand decides the operation; a request that says otherwise is passed through so
-  // the plugin answers ArgumentError (the same rule as the native host).
-  let requestJson;
-  if (request !== null && typeof request === "object" && !Array.isArray(request)) {
-    if (request.operation === undefined) request.operation = args.operation;
-    else if (request.operation !== args.operation) request.operation = `${request.operation} (subcommand ${args.operation})`;
-    requestJson = JSON.stringify(request);
-  } else {
-    requestJson = request === null ? "not json" : JSON.stringify(request);
-  }
-  let caCert;
-  if (args.values["ca-cert"] !== undefined) {
-    try {
-      caCert = fs.readFileSync(args.values["ca-cert"], "utf8");
-    } catch {
-      io.stderr.write(`sfrpc-node: cannot read --ca-cert ${args.values["ca-cert"]}\n`);
-      return EXIT_USAGE;
-    }
-  }
-  const result = await runJob(requestJson, { allowlist, resolve, ca: caCert, timeoutMs: args.timeoutMs });
+  const result = await runJob(text, { ...setup, operation: args.operation, timeoutMs: args.timeoutMs });
   for (const line of result.log ?? []) io.stderr.write(`${line}\n`);
   const json = args.values.json || !io.stdout.isTTY;
-  io.stdout.write(json ? `${JSON.stringify(result)}\n` : summary(result));
+  io.stdout.write(`${json ? JSON.stringify(result, null, 2) : summary(result)}\n`);
   return exitCode(result);
 }

@@ -12,8 +12,8 @@ export const MAX_GENERATED_LENGTH = 256;
 const UPPER = "ABCDEFGHIJKLMNOPQRSTUVWXYZ";
 const LOWER = "abcdefghijklmnopqrstuvwxyz";
 const DIGITS = "0123456789";
-/** Salesforce's special characters minus those that break SOAP or shell quoting ($ < >). */
-export const SAFE_SPECIALS = "!#%-_=+";
+/** Salesforce's special characters minus those that break SOAP, shell or cmd.exe quoting ($ < > ! %). */
+export const SAFE_SPECIALS = "#-_=+";
 
 /** Generates a password for `minLength` (default Salesforce's 8); throws on a length beyond 256. */
 export function generatePassword(minLength = 8) {

@@ -1,6 +1,8 @@
 // sfrpc-node: the Node host for the sfrpc wasm plugin.
-export { runJob, loadPlugin, DEFAULT_MANIFEST, REPO_ROOT } from "./run.js";
+export { runJob, loadPlugin, DEFAULT_MANIFEST, REPO_ROOT, MAX_REQUESTS } from "./run.js";
 export { parseManifest, parseEntry, checkUrl, ManifestError } from "./allowlist.js";
+export { parseManifestStrict, ABI } from "./manifest.js";
 export { parseResolve, lookupResolve } from "./resolve.js";
-export { send, MAX_RESPONSE_BYTES } from "./transport.js";
+export { send, MAX_RESPONSE_BYTES, USER_AGENT, CaCertError, pemCertificates, readCaCerts, trustRoots } from "./transport.js";
 export { generatePassword } from "./generate.js";
+export { main, exitCode, summary, EXIT_CODES, EXIT_UNKNOWN_ACTIVE, EXIT_USAGE } from "./cli.js";

@@ -8,7 +8,7 @@ import { createRequire } from "node:module";
 import { fileURLToPath } from "node:url";
 import { checkUrl, parseManifest } from "./allowlist.js";
 import { parseResolve } from "./resolve.js";
-import { send as httpsSend } from "./transport.js";
+import { send as httpsSend, pemCertificates, readCaCerts, trustRoots } from "./transport.js";
 import { generatePassword } from "./generate.js";
 
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -19,8 +19,10 @@ export const DEFAULT_MANIFEST = path.join(REPO_ROOT, "manifest.json");
 /** The wasm-bindgen glue built by scripts/build-wasm.sh. */
 export const PKG_GLUE = path.resolve(here, "..", "pkg", "sfrpc_plugin.js");
 
-/** Bound on poll iterations of one job (a job sends a handful of requests). */
-const MAX_STEPS = 1000;
+/** A job that never finishes within this many requests is stopped (a plugin bug), as natively. */
+export const MAX_REQUESTS = 64;
+const OPERATIONS = ["heartbeat", "change", "diagnose"];
+const COMPLEXITIES = ["any", "alpha_numeric", "alpha_numeric_special", "upper_lower_numeric", "upper_lower_numeric_special"];
 
 let plugin;
 /** Loads the wasm glue once (CommonJS, from host-shim/js/pkg). */
@@ -34,17 +36,22 @@ export function loadPlugin() {
 
 /**
  * Runs one job. `request` is the request object or its JSON text. options:
+ * - operation: the CLI subcommand; written into a request without one, and a request that
+ *   says another operation is an ArgumentError/INVALID_REQUEST decided here (as natively)
  * - allowlist (parsed entries) or manifest (path; default manifest.json at the repo root)
- * - ca (PEM string) / caCert (path), resolve (["HOST=ADDR:PORT", ...] or parsed entries)
- * - timeoutMs (default 30000), now (() => ms, default Date.now)
+ * - ca (PEM text, or a list) / caCert (a path, or a list): extra trust roots on top of Node's
+ * - resolve (["HOST=ADDR:PORT", ...] or parsed entries), timeoutMs (default 30000)
+ * - now (() => ms, default Date.now)
  * - send (custom transport for tests: (req) => Promise<{response}|{error}>)
  * - plugin (a loaded wasm-bindgen glue module; default the one loadPlugin() loads once)
- * Resolves to the plugin's result object (the `done` output without its `type`).
+ * Resolves to the result object (the plugin's `done` output without its `type`, or one the
+ * host decided). Rejects only on bad options (manifest, --ca-cert, --resolve).
  */
 export async function runJob(request, options = {}) {
-  const prepared = prepare(request);
+  const setup = hostSetup(options);
+  const prepared = prepare(request, options.operation);
   if (prepared.failed) return prepared.failed;
-  const result = await drive(prepared.json, options);
+  const result = await drive(prepared, setup, options);
   // A generated password goes back to the vault only when it is (or may be) in effect.
   if (prepared.generated !== undefined && (result.active_password === "new" || result.active_password === "unknown")) {
     result.new_password = prepared.generated;
@@ -52,79 +59,138 @@ export async function runJob(request, options = {}) {
   return result;
 }
 
-/**
- * The request text to hand the plugin: a `change` without `new_password` gets one generated
- * (the plugin has no randomness). Text that is not a JSON object passes through unchanged so
- * the plugin answers ArgumentError.
- */
-function prepare(request) {
-  let obj = request;
-  if (typeof request === "string") {
-    try {
-      obj = JSON.parse(request);
-    } catch {
-      return { json: request };
-    }
-  }
-  if (obj === null || typeof obj !== "object" || Array.isArray(obj)) return { json: typeof request === "string" ? request : JSON.stringify(request) };
-  if (obj.operation !== "change" || (obj.new_password !== undefined && obj.new_password !== null)) {
-    return { json: typeof request === "string" ? request : JSON.stringify(obj) };
-  }
-  const minLength = obj.org?.password_policy?.min_length ?? 8;
-  let generated;
-  try {
-    generated = generatePassword(minLength);
-  } catch (e) {
-    return { failed: argumentError(obj, `cannot generate a new password: ${e.message}`) };
-  }
-  return { json: JSON.stringify({ ...obj, new_password: generated }), generated };
+/** Parses the manifest, trust roots and --resolve options; throws on bad ones. */
+function hostSetup(options) {
+  const allowlist = options.allowlist ?? parseManifest(fs.readFileSync(options.manifest ?? DEFAULT_MANIFEST, "utf8"));
+  const pems = [
+    ...[options.ca ?? []].flat().flatMap((text) => pemCertificates(text)),
+    ...readCaCerts([options.caCert ?? []].flat()),
+  ];
+  const resolve = (options.resolve ?? []).map((r) => (typeof r === "string" ? parseResolve(r) : r));
+  return { allowlist, ca: trustRoots(pems), resolve };
 }
 
-/** An ArgumentError result decided by the host before the plugin runs (no secret in it). */
-function argumentError(obj, message) {
-  const secret = obj.secret ?? {};
-  const id = secret.id ?? null;
-  const name = secret.name ?? null;
-  const site = obj.site?.name ?? null;
+/** What identifies a host-decided result, read from the request object like native Meta. */
+function meta(obj, operation) {
+  const secret = obj?.secret;
+  const id = secret?.id;
   return {
-    operation: obj.operation, secret_id: id, secret_name: name, site,
-    status: "ArgumentError", code: "NEW_PASSWORD_POLICY", message,
-    remediation: "declare a password policy min_length of at most 256, or pass new_password",
-    active_password: "current", retryable: false, failed_logins: 0, checks: [],
-    log: [message, `Secret '${name ?? ""}' (Id = ${id ?? ""}) on Site '${site ?? ""}' returned (ArgumentError).`],
+    operation,
+    secret_id: Number.isSafeInteger(id) ? id : null,
+    secret_name: typeof secret?.name === "string" ? secret.name : null,
+    site: typeof obj?.site?.name === "string" ? obj.site.name : null,
   };
 }
 
-async function drive(requestJson, options) {
-  const allowlist = options.allowlist ?? parseManifest(fs.readFileSync(options.manifest ?? DEFAULT_MANIFEST, "utf8"));
-  const ca = options.ca ?? (options.caCert ? fs.readFileSync(options.caCert, "utf8") : undefined);
-  const resolve = (options.resolve ?? []).map((r) => (typeof r === "string" ? parseResolve(r) : r));
+/** A result the host decides itself (bad operation, generator failure, stalled plugin). */
+function hostResult(m, status, code, message, remediation = null) {
+  const line = `Secret '${m.secret_name ?? ""}' (Id = ${m.secret_id ?? "unknown"}) on Site '${m.site ?? "Local"}' returned (${status}).`;
+  return {
+    operation: m.operation, secret_id: m.secret_id, secret_name: m.secret_name, site: m.site,
+    status, code, message, remediation, active_password: "current", retryable: false,
+    failed_logins: 0, checks: [], log: [message, line],
+  };
+}
+
+/** The password policy the request declares, as the native declared_policy reads it. */
+function declaredMinLength(obj) {
+  const p = obj.org?.password_policy;
+  if (p === undefined || p === null) return 8;
+  const c = p.complexity;
+  if (c !== undefined && c !== null && !COMPLEXITIES.includes(c)) return 8; // not a policy: the default
+  const n = p.min_length;
+  if (n === undefined || n === null) return 8;
+  return Number.isSafeInteger(n) && n >= 0 ? n : 8;
+}
+
+/**
+ * The request text to hand the plugin, like the native prepare(): the command's operation
+ * written in, and a `change` without `new_password` gets one generated (the plugin has no
+ * randomness). Text that is not a JSON object passes through unchanged: the plugin answers
+ * ArgumentError.
+ */
+function prepare(request, command) {
+  const text = typeof request === "string" ? request : undefined;
+  let obj = request;
+  if (text !== undefined) {
+    try {
+      obj = JSON.parse(text);
+    } catch {
+      return { json: text, obj: null };
+    }
+  }
+  if (obj === null || typeof obj !== "object" || Array.isArray(obj)) return { json: text ?? JSON.stringify(request), obj: null };
+  let edited = false;
+  if (command !== undefined) {
+    if (obj.operation === undefined || obj.operation === null) {
+      obj = { ...obj, operation: command };
+      edited = true;
+    } else if (obj.operation !== command) {
+      const said = typeof obj.operation === "string" ? obj.operation : "a non-string value";
+      return {
+        failed: hostResult(meta(obj, command), "ArgumentError", "INVALID_REQUEST",
+          `operation: the request says "${said}" but the command is "${command}"`,
+          'remove "operation" from the request or run the matching command'),
+      };
+    }
+  }
+  let generated;
+  if (obj.operation === "change" && (obj.new_password === undefined || obj.new_password === null)) {
+    try {
+      generated = generatePassword(declaredMinLength(obj));
+    } catch (e) {
+      return { failed: hostResult(meta(obj, "change"), "ArgumentError", "NEW_PASSWORD_POLICY", `cannot generate a new password: ${e.message}`) };
+    }
+    obj = { ...obj, new_password: generated };
+    edited = true;
+  }
+  return { json: text !== undefined && !edited ? text : JSON.stringify(obj), obj, generated };
+}
+
+/** The result of a job the plugin did not finish (native stuck()): for a change, nobody can
+ *  say which password is in effect. */
+function stalled(prepared, command, message) {
+  const op = OPERATIONS.includes(prepared.obj?.operation) ? prepared.obj.operation : command ?? "heartbeat";
+  const r = hostResult(meta(prepared.obj, op), "UnknownError", "PLUGIN_STALLED", message);
+  if (op === "change") r.active_password = "unknown";
+  return r;
+}
+
+async function drive(prepared, setup, options) {
   const now = options.now ?? Date.now;
-  const agent = new https.Agent({ keepAlive: true, ca });
-  const transport = options.send ?? ((req) => httpsSend(req, { ca, resolve, timeoutMs: options.timeoutMs ?? 30000, agent }));
+  const agent = options.send ? undefined : new https.Agent({ keepAlive: true, ca: setup.ca });
+  const transport = options.send ?? ((req) => httpsSend(req, { ca: setup.ca, resolve: setup.resolve, timeoutMs: options.timeoutMs ?? 30000, agent }));
   const { WasmJob } = options.plugin ?? loadPlugin();
-  const job = new WasmJob(requestJson, now());
+  const stall = `the plugin did not finish within ${MAX_REQUESTS} requests`;
+  let job;
   try {
-    for (let step = 0; step < MAX_STEPS; step++) {
+    job = new WasmJob(prepared.json, now());
+    for (let sent = 0; ; sent++) {
       const out = job.poll(now());
       if (out.type === "done") {
         const { type: _type, ...result } = out;
         return result;
       }
-      if (out.type === "wait") throw new Error("plugin is waiting but no request is outstanding");
-      if (out.type !== "send") throw new Error(`unexpected plugin output type ${JSON.stringify(out.type)}`);
-      const denied = checkUrl(allowlist, out.url);
+      if (out.type !== "send" || sent >= MAX_REQUESTS) return stalled(prepared, options.operation, stall);
+      const denied = checkUrl(setup.allowlist, out.url);
       if (denied !== null) {
         job.handleTransportError(out.id, { kind: "denied", maybe_sent: false, detail: denied }, now());
         continue;
       }
-      const answer = await transport(out);
-      if (answer.response) job.handleResponse(out.id, answer.response, now());
-      else job.handleTransportError(out.id, answer.error, now());
+      let answer;
+      try {
+        answer = await transport(out);
+      } catch {
+        answer = { error: { kind: "reset", maybe_sent: true, detail: "the transport failed" } };
+      }
+      if (answer?.response) job.handleResponse(out.id, answer.response, now());
+      else job.handleTransportError(out.id, answer?.error ?? { kind: "reset", maybe_sent: true }, now());
     }
-    throw new Error(`plugin did not finish within ${MAX_STEPS} steps`);
+  } catch {
+    // A throw inside the plugin (or its glue): the job cannot go on.
+    return stalled(prepared, options.operation, "the plugin failed before finishing the job");
   } finally {
-    job.free();
-    agent.destroy();
+    job?.free();
+    agent?.destroy();
   }
 }

@@ -1,112 +1,189 @@
-// One HTTPS exchange over Node's `https`: custom CA, --resolve mapping (SNI = real host),
-// no redirects followed, a response size cap and a per-request timeout. Returns either
-// {response: {status, headers, body}} or {error: {kind, maybe_sent, detail}}.
+// One HTTPS exchange over Node's `https`: Node's trust roots plus --ca-cert, --resolve mapping
+// (SNI and Host keep the real host), no redirects followed, a 1 MiB response cap and a
+// per-request timeout. Returns either {response: {status, headers, body}} or
+// {error: {kind, maybe_sent, detail}}, classified like the native host-shim/src/transport.rs.
 
-import https from "node:https";
+import crypto from "node:crypto";
 import dns from "node:dns";
+import fs from "node:fs";
+import https from "node:https";
+import tls from "node:tls";
+import { createRequire } from "node:module";
 import { lookupResolve } from "./resolve.js";
 
 /** Response size cap (1 MiB). */
 export const MAX_RESPONSE_BYTES = 1024 * 1024;
 
-const TLS_CODES = /CERT|SSL|TLS|SELF_SIGNED|UNABLE_TO_VERIFY|ERR_TLS|HOSTNAME|ALTNAME|EPROTO/i;
+/** The User-Agent both hosts send: `sfrpc/<version>` (the native host's CARGO_PKG_VERSION). */
+export const USER_AGENT = `sfrpc/${createRequire(import.meta.url)("../package.json").version}`;
 
-/** Classifies a socket error before the request was fully written. */
-function classify(err, phase) {
-  const code = String(err?.code ?? "");
-  if (code === "ENOTFOUND" || code === "EAI_AGAIN" || code === "EAI_NONAME") return { kind: "dns", maybe_sent: false };
-  if (phase === "connect") {
-    if (TLS_CODES.test(code) || TLS_CODES.test(String(err?.message ?? ""))) return { kind: "tls", maybe_sent: false };
-    if (code === "ECONNREFUSED" || code === "EHOSTUNREACH" || code === "ENETUNREACH" || code === "EADDRNOTAVAIL") {
-      return { kind: "connect", maybe_sent: false };
-    }
-    if (code === "ECONNRESET" || code === "EPIPE") return { kind: "reset", maybe_sent: false };
-    return { kind: "connect", maybe_sent: false };
+/** An unusable --ca-cert file (a usage error: exit 2). */
+export class CaCertError extends Error {
+  constructor(path, reason) {
+    super(`--ca-cert ${path}: ${reason}`);
+    this.name = "CaCertError";
   }
-  return { kind: "reset", maybe_sent: true };
+}
+
+/** The certificates of a PEM bundle; throws CaCertError when one is invalid or there is none. */
+export function pemCertificates(text, path = "(inline)") {
+  const blocks = String(text).match(/-----BEGIN CERTIFICATE-----[\s\S]*?-----END CERTIFICATE-----/g) ?? [];
+  for (const block of blocks) {
+    try {
+      new crypto.X509Certificate(block);
+    } catch {
+      throw new CaCertError(path, "invalid PEM certificate");
+    }
+  }
+  if (blocks.length === 0) throw new CaCertError(path, "no PEM certificate in the file");
+  return blocks;
+}
+
+/** Reads --ca-cert files (each may be a bundle); throws CaCertError. */
+export function readCaCerts(paths) {
+  return paths.flatMap((p) => {
+    let text;
+    try {
+      text = fs.readFileSync(p, "utf8");
+    } catch (e) {
+      throw new CaCertError(p, e.code === "ENOENT" ? "no such file" : `cannot read it (${e.code ?? "error"})`);
+    }
+    return pemCertificates(text, p);
+  });
 }
 
 /**
- * Sends `req` ({method, url, headers: [[n, v]], body}). options: {ca, resolve, timeoutMs}.
- * Never rejects. Never puts header values or bodies into error details.
+ * The `ca` option for Node's TLS: undefined (Node's own roots) without extra certificates,
+ * else Node's roots plus them (Node's `ca` replaces the default roots, so they are re-added).
  */
-export function send(req, options) {
-  const url = new URL(req.url);
-  const mapping = lookupResolve(options.resolve ?? [], url.hostname);
-  const headers = {};
-  for (const [n, v] of req.headers) headers[n] = v;
-  const body = Buffer.from(req.body ?? "", "utf8");
+export function trustRoots(extraPems = []) {
+  return extraPems.length === 0 ? undefined : [...tls.rootCertificates, ...extraPems];
+}
+
+// OpenSSL / Node codes of a certificate or TLS protocol failure (rustls::Error natively).
+const TLS_CODES = /^(ERR_TLS_|ERR_SSL_|CERT_|UNABLE_TO_|DEPTH_ZERO_SELF_SIGNED_CERT$|SELF_SIGNED_CERT_IN_CHAIN$|HOSTNAME_MISMATCH$|EPROTO$)/;
+const DNS_CODES = new Set(["ENOTFOUND", "EAI_AGAIN", "EAI_NONAME", "EAI_FAIL", "EAI_NODATA"]);
+
+/**
+ * Maps a socket error to the plugin's vocabulary. `maybe_sent` is false only when the request
+ * surely never left: DNS, TCP connect, TLS handshake (phase "connect").
+ */
+export function classify(err, phase) {
+  const code = String(err?.code ?? "");
+  if (DNS_CODES.has(code)) return { kind: "dns", maybe_sent: false, detail: "the host name did not resolve" };
+  if (phase === "connect") {
+    if (TLS_CODES.test(code)) return { kind: "tls", maybe_sent: false, detail: "the TLS handshake failed" };
+    if (code === "ETIMEDOUT") return { kind: "timeout", maybe_sent: false, detail: "timed out while connecting" };
+    // Refused, unreachable, or reset/closed during the TCP or TLS handshake.
+    return { kind: "connect", maybe_sent: false, detail: "the connection could not be made" };
+  }
+  if (code === "ETIMEDOUT") return { kind: "timeout", maybe_sent: true, detail: "no complete answer within the timeout" };
+  return { kind: "reset", maybe_sent: true, detail: "the connection closed before a complete answer" };
+}
+
+/** The request's headers as Node's raw list, repeated names kept, plus Host, User-Agent, Content-Length. */
+function rawHeaders(req, url, body) {
+  const raw = [];
+  const has = new Set();
+  for (const [n, v] of req.headers ?? []) {
+    raw.push(String(n), String(v));
+    has.add(String(n).toLowerCase());
+  }
   // The Host header names the URL's authority, not the --resolve target's port (as curl does).
-  if (!Object.keys(headers).some((n) => n.toLowerCase() === "host")) headers.Host = url.host;
-  const hasLength = Object.keys(headers).some((n) => n.toLowerCase() === "content-length");
-  if (!hasLength && (body.length > 0 || req.method === "POST")) headers["Content-Length"] = String(body.length);
-  const lookup = mapping
-    ? (_host, opts, cb) => {
-        const family = mapping.address.includes(":") ? 6 : 4;
-        if (opts && opts.all) cb(null, [{ address: mapping.address, family }]);
-        else cb(null, mapping.address, family);
-      }
-    : dns.lookup;
+  if (!has.has("host")) raw.push("Host", url.host);
+  if (!has.has("user-agent")) raw.push("User-Agent", USER_AGENT);
+  if (!has.has("content-length") && (body.length > 0 || req.method === "POST")) raw.push("Content-Length", String(body.length));
+  return raw;
+}
+
+/**
+ * Sends `req` ({method, url, headers: [[n, v]], body}). options: {ca (from trustRoots),
+ * resolve (parsed entries), timeoutMs, agent}. Never rejects. Never puts header values or
+ * bodies into error details.
+ */
+export function send(req, options = {}) {
   return new Promise((resolvePromise) => {
     let settled = false;
     let phase = "connect";
+    let timer;
     const finish = (value) => {
       if (settled) return;
       settled = true;
       clearTimeout(timer);
       resolvePromise(value);
     };
-    const r = https.request({
-      method: req.method,
-      hostname: url.hostname,
-      port: mapping ? mapping.port : url.port === "" ? 443 : Number(url.port),
-      path: url.pathname + url.search,
-      headers,
-      servername: url.hostname,
-      ca: options.ca,
-      lookup,
-      agent: options.agent,
-    });
-    const timer = setTimeout(() => {
-      finish({ error: { kind: "timeout", maybe_sent: phase !== "connect", detail: "no complete answer within the timeout" } });
-      r.destroy();
-    }, options.timeoutMs ?? 30000);
-    r.on("socket", (socket) => {
-      socket.once("secureConnect", () => {
-        phase = "sent";
+    let r;
+    try {
+      const url = new URL(req.url);
+      const mapping = lookupResolve(options.resolve ?? [], url.hostname);
+      const body = Buffer.from(req.body ?? "", "utf8");
+      const lookup = mapping
+        ? (_host, opts, cb) => {
+            const family = mapping.address.includes(":") ? 6 : 4;
+            if (opts && opts.all) cb(null, [{ address: mapping.address, family }]);
+            else cb(null, mapping.address, family);
+          }
+        : dns.lookup;
+      r = https.request({
+        method: req.method,
+        hostname: url.hostname.replace(/^\[|\]$/g, ""),
+        port: mapping ? mapping.port : url.port === "" ? 443 : Number(url.port),
+        path: url.pathname + url.search,
+        headers: rawHeaders(req, url, body),
+        servername: url.hostname,
+        ca: options.ca,
+        lookup,
+        agent: options.agent,
       });
-      if (!socket.connecting) phase = "sent"; // a reused keep-alive connection
-    });
-    r.on("error", (err) => {
-      const e = classify(err, phase);
-      finish({ error: { ...e, detail: `${e.kind} error (${err?.code ?? "unknown"})` } });
-    });
-    r.on("response", (res) => {
-      const chunks = [];
-      let size = 0;
-      const declared = Number(res.headers["content-length"]);
-      if (Number.isFinite(declared) && declared > MAX_RESPONSE_BYTES) {
-        finish({ error: { kind: "too_large", maybe_sent: true, detail: "response exceeds 1 MiB" } });
-        res.destroy();
-        return;
-      }
-      res.on("data", (chunk) => {
-        size += chunk.length;
-        if (size > MAX_RESPONSE_BYTES) {
-          finish({ error: { kind: "too_large", maybe_sent: true, detail: "response exceeds 1 MiB" } });
-          res.destroy();
-          return;
-        }
-        chunks.push(chunk);
+      timer = setTimeout(() => {
+        finish({ error: { kind: "timeout", maybe_sent: phase !== "connect", detail: phase === "connect" ? "timed out while connecting" : "no complete answer within the timeout" } });
+        r.destroy();
+      }, options.timeoutMs ?? 30000);
+      r.on("socket", (socket) => {
+        if (!socket.connecting && !socket.pending) phase = "sent"; // a reused keep-alive connection
+        else socket.once("secureConnect", () => { phase = "sent"; });
       });
-      res.on("end", () => {
-        const pairs = [];
-        for (let i = 0; i < res.rawHeaders.length; i += 2) pairs.push([res.rawHeaders[i], res.rawHeaders[i + 1]]);
-        finish({ response: { status: res.statusCode, headers: pairs, body: Buffer.concat(chunks).toString("utf8") } });
-      });
-      res.on("error", () => finish({ error: { kind: "reset", maybe_sent: true, detail: "connection reset while reading the answer" } }));
-      res.on("aborted", () => finish({ error: { kind: "reset", maybe_sent: true, detail: "connection closed mid-answer" } }));
-    });
-    r.end(body);
+      r.on("error", (err) => finish({ error: classify(err, phase) }));
+      r.on("response", (res) => onResponse(res, finish));
+      r.end(body);
+    } catch {
+      // An invalid method, header or URL that Node refuses outright: nothing left the host.
+      finish({ error: { kind: "denied", maybe_sent: false, detail: "the request could not be built (invalid method, header or URL)" } });
+      r?.destroy();
+    }
+  });
+}
+
+function onResponse(res, finish) {
+  const tooLarge = () => {
+    finish({ error: { kind: "too_large", maybe_sent: true, detail: `the response exceeded ${MAX_RESPONSE_BYTES} bytes` } });
+    res.destroy();
+  };
+  const declared = Number(res.headers["content-length"]);
+  if (Number.isFinite(declared) && declared > MAX_RESPONSE_BYTES) {
+    tooLarge();
+    return;
+  }
+  const chunks = [];
+  let size = 0;
+  res.on("data", (chunk) => {
+    size += chunk.length;
+    if (size > MAX_RESPONSE_BYTES) {
+      tooLarge();
+      return;
+    }
+    chunks.push(chunk);
+  });
+  res.on("end", () => {
+    if (!res.complete) return; // "aborted" / "error" reports it
+    const pairs = [];
+    for (let i = 0; i < res.rawHeaders.length; i += 2) pairs.push([res.rawHeaders[i], res.rawHeaders[i + 1]]);
+    finish({ response: { status: res.statusCode, headers: pairs, body: Buffer.concat(chunks).toString("utf8") } });
+  });
+  const reset = () => finish({ error: { kind: "reset", maybe_sent: true, detail: "the connection closed before a complete answer" } });
+  res.on("error", reset);
+  res.on("aborted", reset);
+  res.on("close", () => {
+    if (!res.complete) reset();
   });
 }

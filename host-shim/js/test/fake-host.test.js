@@ -6,10 +6,10 @@ import fs from "node:fs";
 import path from "node:path";
 import { runJob, REPO_ROOT } from "../src/run.js";
 import { parseManifest } from "../src/allowlist.js";
+import { manifestWith } from "../test-support/manifest.js";
 
 const soap = (name) => fs.readFileSync(path.join(REPO_ROOT, "fixtures", "soap", name), "utf8");
-const allowlist = parseManifest(JSON.stringify({ capabilities: { network: { allowed_outbound_hosts: [
-  "https://login.salesforce.com", "https://test.salesforce.com", "https://*.my.salesforce.com"] } } }));
+const allowlist = parseManifest(manifestWith(["https://login.salesforce.com", "https://test.salesforce.com", "https://*.my.salesforce.com"]));
 const PASSWORD = "Fixture-Pw-1111";
 const NEW_PASSWORD = "Fixture-New-Pw-2222";
 
