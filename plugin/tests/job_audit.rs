@@ -94,7 +94,10 @@ fn expired_verification_login_is_reported_and_the_change_stands() {
         ],
     );
     assert_eq!(run.result.status, sfrpc_plugin::Status::Success);
-    assert_eq!(run.result.active_password, sfrpc_plugin::ActivePassword::New);
+    assert_eq!(
+        run.result.active_password,
+        sfrpc_plugin::ActivePassword::New
+    );
     let check = run
         .result
         .checks
@@ -107,4 +110,21 @@ fn expired_verification_login_is_reported_and_the_change_stands() {
         .log
         .iter()
         .any(|l| l.contains("passwordExpired=true")));
+}
+
+#[test]
+fn a_denied_logout_is_a_warn_check_not_the_outcome() {
+    let run = run(
+        &request("heartbeat"),
+        vec![soap("login_success_evil_server_url")],
+    );
+    assert_eq!(run.result.code, "OK");
+    let check = run
+        .result
+        .checks
+        .iter()
+        .find(|c| c.name == "logout_egress")
+        .expect("the denial is a check");
+    assert_eq!(check.outcome, CheckOutcome::Warn);
+    assert!(check.remediation.is_some());
 }

@@ -350,16 +350,21 @@ impl Machine {
         match failure {
             None => self.log.push("Logged out".to_owned()),
             Some(f) => {
+                // The rule (SPEC 4): a logout that fails never changes the outcome, whatever
+                // the failure (an egress denial included) and whichever credential opened the
+                // session. Every session comes from a login that worked, so the outcome was
+                // decided on firmer ground than a logout can give (and after an accepted change
+                // the vault must store the new password). An egress denial is still something
+                // the operator must act on: it becomes a `warn` check besides the log line.
                 let o = self.outcome_of(Phase::Logout, &f);
-                // A logout that fails never changes the outcome, except an egress denial when
-                // no password changed: the job was pointed outside the allowlist, which the
-                // operator must see. After an accepted change the vault must store the new
-                // password, so that outcome stands and the denial is only logged.
-                if o.code == "EGRESS_DENIED" && matches!(self.active, ActivePassword::Current) {
-                    self.log.push(o.message.clone());
-                    self.decided = Some(o);
-                } else {
-                    self.log.push(format!("{} (ignored)", o.message));
+                self.log.push(format!("{} (the outcome stands)", o.message));
+                if o.code == "EGRESS_DENIED" {
+                    self.checks.push(Check {
+                        name: "logout_egress".to_owned(),
+                        outcome: crate::result::CheckOutcome::Warn,
+                        detail: o.message.clone(),
+                        remediation: o.remediation.clone(),
+                    });
                 }
             }
         }
