@@ -354,7 +354,8 @@ fn diagnose_checks_and_profile_remediation() {
 }
 
 #[test]
-fn diagnose_api_not_enabled_fails() {
+fn diagnose_api_enabled_unreadable_source_is_a_warning() {
+    // The API login worked, so API Enabled is granted somewhere: no false API_NOT_ENABLED.
     let user = fixture("rest/query_user_permissions.json").replace(
         "\"PermissionsApiEnabled\": true",
         "\"PermissionsApiEnabled\": false",
@@ -369,14 +370,37 @@ fn diagnose_api_not_enabled_fails() {
             soap("logout_ok"),
         ],
     );
-    assert_eq!(run.result.code, "API_NOT_ENABLED");
+    assert_eq!(run.result.code, "OK");
     let api = run
         .result
         .checks
         .iter()
         .find(|c| c.name == "api_enabled")
         .expect("check");
+    assert_eq!(api.outcome, CheckOutcome::Warn);
+    assert!(api.detail.contains("granted"), "{}", api.detail);
     assert!(api.detail.contains("permission sets could not be read"));
+}
+
+#[test]
+fn diagnose_api_not_enabled_anywhere_fails() {
+    let off = |text: String| {
+        text.replace(
+            "\"PermissionsApiEnabled\": true",
+            "\"PermissionsApiEnabled\": false",
+        )
+    };
+    let run = run(
+        &request("diagnose"),
+        vec![
+            soap("login_success"),
+            Reply::Http(200, off(fixture("rest/query_user_permissions.json"))),
+            Reply::Http(200, off(fixture("rest/query_permission_sets.json"))),
+            rest("password_status_ok"),
+            soap("logout_ok"),
+        ],
+    );
+    assert_eq!(run.result.code, "API_NOT_ENABLED");
 }
 
 #[test]

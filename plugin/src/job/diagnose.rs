@@ -269,6 +269,22 @@ impl Machine {
                     ),
                     None,
                 )
+            } else if let (Err(why), true) = (&sets, name == "api_enabled") {
+                // The API login just worked, which proves API Enabled is granted somewhere:
+                // only where is unknown, so this is no failure.
+                check(
+                    name,
+                    CheckOutcome::Warn,
+                    format!(
+                        "{label}: granted (the API login worked), source not readable: not by \
+                         the profile {profile}, and the permission sets could not be read: {why}"
+                    ),
+                    Some(
+                        "give the account View Setup and Configuration so diagnose can read its \
+                         permission sets"
+                            .to_owned(),
+                    ),
+                )
             } else {
                 let unread = match &sets {
                     Err(why) => format!(" (permission sets could not be read: {why})"),
