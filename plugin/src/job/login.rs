@@ -98,10 +98,15 @@ impl Failure {
         }
     }
 
-    /// Whether the server may have received (and acted on) the request.
+    /// Whether the server may have received (and acted on) the request. A too-large answer
+    /// proves the request arrived, whatever the host says; a denied one never left.
     pub(crate) fn maybe_sent(&self) -> bool {
         match self {
-            Failure::Transport(t) => t.maybe_sent && t.kind != TransportErrorKind::Denied,
+            Failure::Transport(t) => match t.kind {
+                TransportErrorKind::TooLarge => true,
+                TransportErrorKind::Denied => false,
+                _ => t.maybe_sent,
+            },
             Failure::Wire(_) => true,
             Failure::Insecure => false,
         }

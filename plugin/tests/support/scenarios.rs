@@ -59,13 +59,15 @@ fn outside_ip(mut req: Value) -> Value {
     req
 }
 
-/// Transport kinds with the code each maps to.
-pub const TRANSPORT: &[(K, &str)] = &[
-    (K::Dns, "DNS_ERROR"),
-    (K::Connect, "CONNECT_ERROR"),
-    (K::Tls, "TLS_ERROR"),
-    (K::Timeout, "TIMEOUT"),
-    (K::Reset, "CONNECTION_RESET"),
+/// Transport kinds with the code, status and retryable each maps to.
+pub const TRANSPORT: &[(K, &str, &str, bool)] = &[
+    (K::Dns, "DNS_ERROR", "UnableToConnect", true),
+    (K::Connect, "CONNECT_ERROR", "UnableToConnect", true),
+    (K::Tls, "TLS_ERROR", "UnableToConnect", true),
+    (K::Timeout, "TIMEOUT", "UnableToConnect", true),
+    (K::Reset, "CONNECTION_RESET", "UnableToConnect", true),
+    (K::TooLarge, "RESPONSE_TOO_LARGE", "UnknownError", false),
+    (K::Denied, "EGRESS_DENIED", "AccessDenied", false),
 ];
 
 /// SOAP login faults: fixture, status, retryable.
@@ -336,25 +338,87 @@ pub fn all() -> Vec<Scenario> {
         v.push(s(format!("heartbeat {fixture}"), hb(), vec![soap(fixture)], &["login[current]"],
             status, fault_code(fixture), "current", *retryable, 1));
     }
-    for (kind, code) in TRANSPORT {
-        v.push(s(format!("heartbeat {kind:?}"), hb(), vec![fail(*kind, false)], &["login[current]"],
-            "UnableToConnect", code, "current", true, 0));
-        v.push(s(format!("change {kind:?} at login (maybe_sent)"), ch(), vec![fail(*kind, true)], &["login[current]"],
-            "UnableToConnect", code, "current", true, 0));
-        v.push(s(format!("change {kind:?} before the change left"), ch(),
-            vec![soap("login_success"), fail(*kind, false), soap("logout_ok")],
-            &["login[current]", "changeOwnPassword", "logout"], "UnableToConnect", code, "current", true, 0));
-        v.push(s(format!("change {kind:?} after the change left, verified"), ch(),
-            vec![soap("login_success"), fail(*kind, true), soap("login_success"), soap("logout_ok"), soap("logout_ok")],
-            &["login[current]", "changeOwnPassword", "login[new]", "logout", "logout"], "Success", "OK", "new", false, 0));
-        v.push(s(format!("change {kind:?} after the change left, new refused"), ch(),
-            vec![soap("login_success"), fail(*kind, true), soap("fault_INVALID_LOGIN"), soap("logout_ok")],
-            &["login[current]", "changeOwnPassword", "login[new]", "logout"], "UnableToConnect", code, "current", true, 1));
-        v.push(s(format!("change {kind:?} after the change left, unsettled"), ch(),
-            vec![soap("login_success"), fail(*kind, true), fail(*kind, true), soap("logout_ok")],
-            &["login[current]", "changeOwnPassword", "login[new]", "logout"], "UnableToConnect", code, "unknown", true, 0));
+    for &(kind, code, status, retryable) in TRANSPORT {
+        v.extend(transport_matrix(kind, code, status, retryable));
     }
     v.extend(preflight());
+    v
+}
+
+/// One transport kind at every step, both `maybe_sent` values where they matter. A too-large
+/// answer proves the request arrived whatever the host says; a denied request never left.
+#[rustfmt::skip]
+fn transport_matrix(kind: K, code: &'static str, status: &'static str, retryable: bool) -> Vec<Scenario> {
+    let mut v = Vec::new();
+    let login = ["login[current]"];
+    for sent in [false, true] {
+        v.push(s(format!("heartbeat {kind:?} (maybe_sent {sent})"), hb(), vec![fail(kind, sent)], &login,
+            status, code, "current", retryable, 0));
+        v.push(s(format!("change {kind:?} at login (maybe_sent {sent})"), ch(), vec![fail(kind, sent)], &login,
+            status, code, "current", retryable, 0));
+        v.push(s(format!("change {kind:?} at login with pending (maybe_sent {sent})"), with_pending(ch()), vec![fail(kind, sent)],
+            &["login[pending]"], status, code, "unknown", retryable, 0));
+        // The change request itself.
+        let applied_maybe = kind == K::TooLarge || (sent && kind != K::Denied);
+        let before = || vec![soap("login_success"), fail(kind, sent)];
+        if applied_maybe {
+            let mut script = before();
+            script.extend([soap("login_success"), soap("logout_ok"), soap("logout_ok")]);
+            v.push(s(format!("change {kind:?} at the change (maybe_sent {sent}), verified"), ch(), script,
+                &["login[current]", "changeOwnPassword", "login[new]", "logout", "logout"], "Success", "OK", "new", false, 0));
+            let mut script = before();
+            script.extend([soap("fault_INVALID_LOGIN"), soap("logout_ok")]);
+            v.push(s(format!("change {kind:?} at the change (maybe_sent {sent}), new refused"), ch(), script,
+                &["login[current]", "changeOwnPassword", "login[new]", "logout"], status, code, "current", retryable, 1));
+            let mut script = before();
+            script.extend([fail(K::Timeout, true), soap("logout_ok")]);
+            v.push(s(format!("change {kind:?} at the change (maybe_sent {sent}), unsettled"), ch(), script,
+                &["login[current]", "changeOwnPassword", "login[new]", "logout"], status, code, "unknown", true, 0));
+            let mut script = vec![soap("login_success"), soap("query_user_id"), fail(kind, sent)];
+            script.extend([soap("login_success"), soap("logout_ok"), soap("logout_ok")]);
+            v.push(s(format!("privileged {kind:?} at setPassword (maybe_sent {sent}), verified"), with_privileged(ch()), script,
+                &["login[privileged]", "query", "setPassword", "login[new]", "logout", "logout"], "Success", "OK", "new", false, 0));
+            let mut script = vec![soap("login_success"), soap("query_user_id"), fail(kind, sent)];
+            script.extend([fail(kind, sent), soap("logout_ok")]);
+            v.push(s(format!("privileged {kind:?} at setPassword (maybe_sent {sent}), unsettled"), with_privileged(ch()), script,
+                &["login[privileged]", "query", "setPassword", "login[new]", "logout"], status, code, "unknown", true, 0));
+        } else {
+            let mut script = before();
+            script.push(soap("logout_ok"));
+            v.push(s(format!("change {kind:?} at the change (maybe_sent {sent}): never left"), ch(), script,
+                &["login[current]", "changeOwnPassword", "logout"], status, code, "current", retryable, 0));
+            let mut script = vec![soap("login_success"), soap("query_user_id"), fail(kind, sent)];
+            script.push(soap("logout_ok"));
+            v.push(s(format!("privileged {kind:?} at setPassword (maybe_sent {sent}): never left"), with_privileged(ch()), script,
+                &["login[privileged]", "query", "setPassword", "logout"], status, code, "current", retryable, 0));
+        }
+        // After an acknowledged change: verification fails in transit.
+        v.push(s(format!("change acked, {kind:?} at verification (maybe_sent {sent})"), ch(),
+            vec![soap("login_success"), soap("change_own_password_ok"), fail(kind, sent), soap("logout_ok")],
+            &["login[current]", "changeOwnPassword", "login[new]", "logout"], "Success", "CHANGE_UNVERIFIED", "new", false, 0));
+        // The privileged lookup.
+        v.push(s(format!("privileged {kind:?} at lookup (maybe_sent {sent})"), with_privileged(ch()),
+            vec![soap("login_success"), fail(kind, sent), soap("logout_ok")],
+            &["login[privileged]", "query", "logout"], status, code, "current", retryable, 0));
+        // Logout: never changes the outcome.
+        v.push(s(format!("heartbeat {kind:?} at logout (maybe_sent {sent})"), hb(),
+            vec![soap("login_success"), fail(kind, sent)],
+            &["login[current]", "logout"], "Success", "OK", "current", false, 0));
+        v.push(s(format!("change {kind:?} at the second logout (maybe_sent {sent})"), ch(),
+            vec![soap("login_success"), soap("change_own_password_ok"), soap("login_success"), soap("logout_ok"), fail(kind, sent)],
+            &["login[current]", "changeOwnPassword", "login[new]", "logout", "logout"], "Success", "OK", "new", false, 0));
+        // Diagnose: a query that fails is a skipped check, not the outcome.
+        let diag = ["login[current]", "GET query", "GET query", "GET password", "logout"];
+        v.push(s(format!("diagnose {kind:?} at the user query (maybe_sent {sent})"), request("diagnose"),
+            vec![soap("login_success"), fail(kind, sent), rest("query_permission_sets"), rest("password_status_ok"), soap("logout_ok")],
+            &diag, "Success", "OK", "current", false, 0));
+        v.push(s(format!("diagnose {kind:?} at the permission set query (maybe_sent {sent})"), request("diagnose"),
+            vec![soap("login_success"), rest("query_user_permissions"), fail(kind, sent), rest("password_status_ok"), soap("logout_ok")],
+            &diag, "Success", "OK", "current", false, 0));
+        v.push(s(format!("diagnose {kind:?} at the password status (maybe_sent {sent})"), request("diagnose"),
+            vec![soap("login_success"), rest("query_user_permissions"), rest("query_permission_sets"), fail(kind, sent), soap("logout_ok")],
+            &diag, "Success", "OK", "current", false, 0));
+    }
     v
 }
 
