@@ -299,7 +299,8 @@ mod tests {
             text: Zeroizing::new("{\"secret\":{\"password\":\"hunter2\"}}".to_owned()),
         };
         let debug = format!("{input:?}");
-        assert!(debug.contains("r.jsonl:1") && !debug.contains("hunter2"),
+        assert!(
+            debug.contains("r.jsonl:1") && !debug.contains("hunter2"),
             "the Debug of an Input shows its text"
         );
     }

@@ -415,8 +415,13 @@ mod tests {
         drop(held);
         other.try_lock().expect("free after drop");
         drop(other);
-        s.record(entry(&s, Some(9), b"x")).expect("record after a lock was left behind");
-        assert_eq!(s.list().expect("list").len(), 1, "lock files are not listed");
+        s.record(entry(&s, Some(9), b"x"))
+            .expect("record after a lock was left behind");
+        assert_eq!(
+            s.list().expect("list").len(),
+            1,
+            "lock files are not listed"
+        );
     }
 
     #[test]

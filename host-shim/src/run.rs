@@ -427,7 +427,10 @@ pub fn crashed(text: &str) -> Finished {
         Status::UnknownError,
         "UNKNOWN_ERROR",
         "the job stopped unexpectedly (a bug in sfrpc)".to_owned(),
-        Some("report it; for a change, send the new password as pending_password next time".to_owned()),
+        Some(
+            "report it; for a change, send the new password as pending_password next time"
+                .to_owned(),
+        ),
     );
     if operation == Operation::Change {
         result.active_password = ActivePassword::Unknown;

@@ -99,8 +99,7 @@ impl Transport {
         match &options.proxy {
             ProxySetting::Environment => {}
             ProxySetting::Url(proxy) => {
-                builder =
-                    builder.proxy(Proxy::all(proxy.as_str()).map_err(|_| SetupError::Proxy)?);
+                builder = builder.proxy(Proxy::all(proxy.as_str()).map_err(|_| SetupError::Proxy)?);
             }
             ProxySetting::Disabled => builder = builder.no_proxy(),
         }

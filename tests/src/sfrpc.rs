@@ -57,12 +57,39 @@ pub fn emulator_args(emu: &Emu) -> Vec<String> {
     args
 }
 
+/// The secrets of every request a run is given: on stdin, in `--request FILE`, and in
+/// `--requests FILE.jsonl|DIR`.
+fn given_secrets(args: &[String], stdin: Option<&str>) -> Vec<String> {
+    let mut texts: Vec<String> = stdin.map(str::to_owned).into_iter().collect();
+    for pair in args.windows(2) {
+        if pair[0] != "--request" && pair[0] != "--requests" {
+            continue;
+        }
+        let path = Path::new(&pair[1]);
+        if path.is_dir() {
+            for entry in std::fs::read_dir(path).into_iter().flatten().flatten() {
+                texts.extend(std::fs::read_to_string(entry.path()).ok());
+            }
+        } else {
+            texts.extend(std::fs::read_to_string(path).ok());
+        }
+    }
+    texts
+        .iter()
+        .flat_map(|t| t.lines().chain(std::iter::once(t.as_str())))
+        .filter_map(|t| serde_json::from_str::<serde_json::Value>(t).ok())
+        .flat_map(|v| crate::secrets::request_secrets(&v))
+        .collect()
+}
+
 /// Runs `sfrpc ARGS` with `stdin` (if any), no proxy, bounded to two minutes.
 pub async fn run(args: &[String], stdin: Option<&str>) -> Run {
     run_with_env(args, stdin, &[]).await
 }
 
 /// Like [`run`], with these environment variables set after the proxy variables are cleared.
+/// Every run's stdout and stderr are scanned for the fixture secrets and the secrets of the
+/// requests it was given (the test fails, naming no secret, if one appears).
 pub async fn run_with_env(args: &[String], stdin: Option<&str>, env: &[(&str, &str)]) -> Run {
     use tokio::io::AsyncWriteExt;
     let mut cmd = tokio::process::Command::new(binary());
@@ -96,9 +123,12 @@ pub async fn run_with_env(args: &[String], stdin: Option<&str>, env: &[(&str, &s
         .await
         .expect("sfrpc finished within two minutes")
         .expect("sfrpc output");
-    Run {
+    let run = Run {
         code: out.status.code().unwrap_or(-1),
         stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
         stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
-    }
+    };
+    let what = format!("sfrpc {}", args.first().map_or("", String::as_str));
+    crate::secrets::assert_no_leak(&what, &run.stdout, &run.stderr, &given_secrets(args, stdin));
+    run
 }

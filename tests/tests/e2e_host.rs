@@ -253,6 +253,73 @@ async fn an_operation_that_disagrees_with_the_command_is_an_argument_error() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_heartbeat_quarantines_the_credential_it_used_not_the_privileged_account() {
+    let emu = Emu::start(&[PROD], None).await;
+    let state = tempfile::tempdir().expect("state dir");
+    // A heartbeat logs in with the stored password; the privileged account is for changes.
+    let mut wrong = request(5101, "NotThePassword99");
+    wrong["privileged_secret"] = json!({"url": "https://login.salesforce.com",
+        "username": "admin@e2e.example.com", "password": "E2eAdminPass03"});
+    for round in 0..2 {
+        let r = job(&emu, state.path(), "heartbeat", &wrong).await.json();
+        let code = if round == 0 {
+            "INVALID_LOGIN"
+        } else {
+            "QUARANTINED"
+        };
+        assert_eq!(r["code"], code, "heartbeat {round}");
+    }
+    assert_eq!(
+        emu.failed_logins(USER).await,
+        1,
+        "the second heartbeat found the refused stored password in quarantine"
+    );
+    // The privileged account was never refused: a change through it still runs.
+    let mut change = wrong.clone();
+    change["new_password"] = json!("E2eReconciled5101");
+    let r = job(&emu, state.path(), "change", &change).await.json();
+    assert_eq!(
+        (r["status"].as_str(), r["active_password"].as_str()),
+        (Some("Success"), Some("new"))
+    );
+    assert!(emu.check_password(USER, "E2eReconciled5101").await);
+    emu.shutdown().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_pending_and_a_stored_password_both_refused_are_both_quarantined() {
+    let emu = Emu::start(&[PROD], None).await;
+    let state = tempfile::tempdir().expect("state dir");
+    let mut both_wrong = request(5102, "NotThePassword99");
+    both_wrong["pending_password"] = json!("NotThePendingOne98");
+    let first = job(&emu, state.path(), "heartbeat", &both_wrong).await;
+    let r = first.json();
+    assert_eq!(r["code"], "INVALID_LOGIN");
+    assert_eq!(r["refused_credentials"], json!(["pending", "current"]));
+    assert_eq!(emu.failed_logins(USER).await, 2);
+    let again = job(&emu, state.path(), "heartbeat", &both_wrong)
+        .await
+        .json();
+    assert_eq!(again["code"], "QUARANTINED");
+    assert_eq!(
+        emu.failed_logins(USER).await,
+        2,
+        "no failed login for a quarantined pair"
+    );
+    // Either one alone is still known to be refused.
+    let mut stored_only = both_wrong.clone();
+    stored_only["pending_password"] = Value::Null;
+    assert_eq!(
+        job(&emu, state.path(), "heartbeat", &stored_only)
+            .await
+            .json()["code"],
+        "QUARANTINED"
+    );
+    assert_eq!(emu.failed_logins(USER).await, 2);
+    emu.shutdown().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn usage_errors_exit_2_before_any_request() {
     let work = tempfile::tempdir().expect("work dir");
     let bad_manifest = work.path().join("manifest.json");
@@ -296,6 +363,17 @@ async fn usage_errors_exit_2_before_any_request() {
         let out = sfrpc::run(&args, Some("{}")).await;
         assert_eq!(out.code, 2, "{args:?}");
         assert!(out.stdout.is_empty(), "{args:?}: nothing on stdout");
+        assert!(
+            !out.stderr.trim().is_empty(),
+            "{args:?}: says why on stderr"
+        );
+        if args.contains(&bad_manifest.display().to_string()) {
+            assert!(
+                out.stderr.contains("manifest"),
+                "an invalid manifest is named as such: {}",
+                out.stderr
+            );
+        }
     }
 }
 
@@ -316,4 +394,26 @@ async fn the_demo_runs_without_set_up_and_every_step_behaves() {
         out.stdout.len()
     );
     assert!(out.stdout.contains("QUARANTINED"));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_demo_ignores_an_environment_proxy() {
+    // Behind a corporate proxy the demo's Salesforce host names must still reach the
+    // in-process emulator, never be tunnelled to the real ones (here: a dead proxy).
+    let home = tempfile::tempdir().expect("home");
+    let args = vec![
+        "demo".to_owned(),
+        "--state-dir".to_owned(),
+        home.path().join("state").display().to_string(),
+    ];
+    let out = sfrpc::run_with_env(
+        &args,
+        None,
+        &[
+            ("HTTPS_PROXY", "http://127.0.0.1:1"),
+            ("ALL_PROXY", "http://127.0.0.1:1"),
+        ],
+    )
+    .await;
+    assert_eq!(out.code, 0, "sfrpc demo behind an unusable HTTPS_PROXY");
 }
