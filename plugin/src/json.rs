@@ -80,6 +80,15 @@ impl Obj {
             .map(Option::flatten)
     }
 
+    /// Like [`Obj::secret`], refusing control characters (a password for a SOAP body).
+    pub(crate) fn password(&mut self, key: &str) -> Result<Option<SecretString>, RequestError> {
+        let value = self.secret(key)?;
+        if let Some(v) = &value {
+            refuse_controls(secrecy::ExposeSecret::expose_secret(v), &self.path_of(key))?;
+        }
+        Ok(value)
+    }
+
     /// An optional boolean.
     pub(crate) fn bool(&mut self, key: &str) -> Result<Option<bool>, RequestError> {
         match self.take(key) {
@@ -143,6 +152,21 @@ pub(crate) fn secret(value: Value, path: &str) -> Result<Option<SecretString>, R
             format!("must be a string, not {}", kind(&other)),
         )),
     }
+}
+
+/// Refuses control characters (U+0000–U+001F, U+007F) in a field that goes into a SOAP body:
+/// XML 1.0 cannot carry most of them, so Salesforce would refuse the login (and count it).
+/// The error names the field, never the value.
+pub(crate) fn refuse_controls(value: &str, path: &str) -> Result<(), RequestError> {
+    if value.chars().any(|c| c <= '\u{1f}' || c == '\u{7f}') {
+        return Err(RequestError::invalid(
+            path,
+            "contains a control character (U+0000-U+001F or U+007F), which Salesforce cannot \
+             receive"
+                .to_owned(),
+        ));
+    }
+    Ok(())
 }
 
 /// The JSON type of `value`, for messages (never the value itself).

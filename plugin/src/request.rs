@@ -110,8 +110,8 @@ impl Request {
             Some(v) => secret::parse(v, "secret")?,
             None => return Err(RequestError::invalid("secret", "is required".to_owned())),
         };
-        let new_password = top.secret("new_password")?;
-        let pending_password = top.secret("pending_password")?;
+        let new_password = top.password("new_password")?;
+        let pending_password = top.password("pending_password")?;
         let privileged = top
             .take("privileged_secret")
             .map(|v| secret::parse(v, "privileged_secret"))

@@ -1,7 +1,7 @@
 //! A secret record: Secret Server's REST secret model (fields found by `slug`) or the flat form
 //! (SPEC 3). Both give the same [`Credentials`].
 
-use secrecy::SecretString;
+use secrecy::{ExposeSecret, SecretString};
 use serde_json::Value;
 
 use crate::json::{self, Obj};
@@ -135,11 +135,22 @@ fn set(
     value: Value,
     path: &str,
 ) -> Result<(), RequestError> {
+    // A refused secret is dropped (and zeroized) before the error is returned.
+    let checked = |s: Option<SecretString>| -> Result<Option<SecretString>, RequestError> {
+        if let Some(s) = &s {
+            json::refuse_controls(s.expose_secret(), path)?;
+        }
+        Ok(s)
+    };
     match field {
         Field::Url => creds.url = non_empty(json::string(value, path)?),
-        Field::Username => creds.username = non_empty(json::string(value, path)?.trim().to_owned()),
-        Field::Password => creds.password = json::secret(value, path)?,
-        Field::SecurityToken => creds.security_token = json::secret(value, path)?,
+        Field::Username => {
+            let username = json::string(value, path)?.trim().to_owned();
+            json::refuse_controls(&username, path)?;
+            creds.username = non_empty(username);
+        }
+        Field::Password => creds.password = checked(json::secret(value, path)?)?,
+        Field::SecurityToken => creds.security_token = checked(json::secret(value, path)?)?,
         Field::ClientId => creds.client_id = json::secret(value, path)?,
         Field::ClientSecret => creds.client_secret = json::secret(value, path)?,
     }
@@ -157,7 +168,6 @@ fn non_empty(s: String) -> Option<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use secrecy::ExposeSecret;
     use serde_json::json;
 
     #[test]

@@ -128,3 +128,44 @@ fn a_denied_logout_is_a_warn_check_not_the_outcome() {
     assert_eq!(check.outcome, CheckOutcome::Warn);
     assert!(check.remediation.is_some());
 }
+
+#[test]
+fn control_characters_are_refused_naming_the_field_never_the_value() {
+    let cases: Vec<(serde_json::Value, &str)> = vec![
+        {
+            let mut r = request("change");
+            set_item(&mut r, "password", &format!("{CURRENT}\u{0}"));
+            (r, "(password)")
+        },
+        {
+            let mut r = request("change");
+            set_item(&mut r, "username", "a\u{7f}b@acme.com");
+            (r, "(username)")
+        },
+        {
+            let mut r = request("change");
+            set_item(&mut r, "security-token", &format!("{TOKEN}\n"));
+            (r, "(security-token)")
+        },
+        {
+            let mut r = request("change");
+            r["new_password"] = serde_json::json!(format!("{NEW}\t"));
+            (r, "new_password")
+        },
+        {
+            let mut r = with_privileged(request("change"));
+            r["privileged_secret"]["password"] = serde_json::json!(format!("{PRIV}\u{1b}"));
+            (r, "privileged_secret.password")
+        },
+    ];
+    for (req, field) in cases {
+        let run = run(&req, vec![]);
+        assert!(run.requests.is_empty(), "no request for {field}");
+        assert_eq!(run.result.status, sfrpc_plugin::Status::ArgumentError);
+        assert!(
+            run.result.message.contains(field) && run.result.message.contains("control character"),
+            "the message names {field}: {}",
+            run.result.message
+        );
+    }
+}

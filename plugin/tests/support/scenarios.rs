@@ -569,6 +569,67 @@ fn preflight() -> Vec<Scenario> {
         "ArgumentError",
         "INVALID_REQUEST",
     );
+    // Control characters would make invalid XML and cost a failed login: refused up front.
+    let mut pending_cases = Vec::new();
+    for bad in ["\u{0}", "\u{7}", "\t", "\n", "\r", "\u{1f}", "\u{7f}"] {
+        let esc = bad.escape_unicode().to_string();
+        let mut r = ch();
+        set_item(&mut r, "password", &format!("{CURRENT}{bad}x"));
+        add(
+            &format!("control {esc} in the password"),
+            r,
+            "ArgumentError",
+            "INVALID_REQUEST",
+        );
+        let mut r = ch();
+        set_item(&mut r, "username", &format!("integration{bad}x@acme.com"));
+        add(
+            &format!("control {esc} in the username"),
+            r,
+            "ArgumentError",
+            "INVALID_REQUEST",
+        );
+        let mut r = ch();
+        set_item(&mut r, "security-token", &format!("{TOKEN}{bad}"));
+        add(
+            &format!("control {esc} in the token"),
+            r,
+            "ArgumentError",
+            "INVALID_REQUEST",
+        );
+        let mut r = ch();
+        r["new_password"] = json!(format!("{NEW}{bad}x"));
+        add(
+            &format!("control {esc} in new_password"),
+            r,
+            "ArgumentError",
+            "INVALID_REQUEST",
+        );
+        let mut r = with_privileged(ch());
+        r["privileged_secret"]["password"] = json!(format!("{PRIV}{bad}x"));
+        add(
+            &format!("control {esc} in the privileged password"),
+            r,
+            "ArgumentError",
+            "INVALID_REQUEST",
+        );
+        let mut r = hb();
+        r["pending_password"] = json!(format!("{PENDING}{bad}x"));
+        pending_cases.push((esc, r));
+    }
+    for (esc, r) in pending_cases {
+        v.push(s(
+            format!("preflight control {esc} in pending_password"),
+            r,
+            vec![],
+            none,
+            "ArgumentError",
+            "INVALID_REQUEST",
+            "unknown",
+            false,
+            0,
+        ));
+    }
     let mut r = with_pending(hb());
     r["typo"] = json!(1);
     v.push(s(
