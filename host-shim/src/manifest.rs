@@ -4,6 +4,7 @@
 use std::path::Path;
 
 use serde::Deserialize;
+use sfrpc_plugin::Status;
 
 use crate::allowlist::{Allowlist, EntryError};
 
@@ -36,9 +37,54 @@ pub enum ManifestError {
     /// An operation the plugin does not have.
     #[error("invalid manifest: unknown operation {0:?} (known: heartbeat, change, diagnose)")]
     Operation(String),
+    /// `statuses` does not list every status with the exit code `sfrpc` gives it.
+    #[error("invalid manifest: statuses: {0}")]
+    Statuses(String),
     /// An invalid `allowed_outbound_hosts` entry.
     #[error("invalid manifest: {0}")]
     Entry(#[from] EntryError),
+}
+
+/// Every status, in the order the manifest lists them.
+const STATUSES: [Status; 8] = [
+    Status::Success,
+    Status::LoginFailed,
+    Status::AccountLockedOut,
+    Status::AccessDenied,
+    Status::ArgumentError,
+    Status::UnableToConnect,
+    Status::PasswordRejected,
+    Status::UnknownError,
+];
+
+/// A vault maps exit codes to statuses from the manifest: it must say what `sfrpc` does.
+fn check_statuses(entries: &[StatusEntry]) -> Result<(), ManifestError> {
+    for entry in entries {
+        let Some(status) = STATUSES.iter().find(|s| s.as_str() == entry.name) else {
+            return Err(ManifestError::Statuses(format!(
+                "unknown status {:?}",
+                entry.name
+            )));
+        };
+        if entry.exit_code != status.exit_code() {
+            return Err(ManifestError::Statuses(format!(
+                "{} has exit code {}, sfrpc exits {}",
+                entry.name,
+                entry.exit_code,
+                status.exit_code()
+            )));
+        }
+    }
+    for status in STATUSES {
+        let listed = entries.iter().filter(|e| e.name == status.as_str()).count();
+        if listed != 1 {
+            return Err(ManifestError::Statuses(format!(
+                "{} is listed {listed} times (once expected)",
+                status.as_str()
+            )));
+        }
+    }
+    Ok(())
 }
 
 /// The whole manifest.
@@ -176,6 +222,7 @@ impl Manifest {
         {
             return Err(ManifestError::Operation(op.clone()));
         }
+        check_statuses(&m.statuses)?;
         m.allowlist()?;
         Ok(m)
     }
@@ -270,6 +317,42 @@ mod tests {
                 .expect("listed");
             assert_eq!(entry.exit_code, s.exit_code(), "{}", s.as_str());
         }
+    }
+
+    #[test]
+    fn statuses_that_disagree_with_sfrpc_are_refused() {
+        let statuses = |f: &dyn Fn(&mut Vec<Value>)| {
+            let mut v = embedded();
+            let mut list = v["statuses"].as_array().expect("statuses").clone();
+            f(&mut list);
+            v["statuses"] = Value::Array(list);
+            parse(&v)
+        };
+        let refused =
+            |r: Result<Manifest, ManifestError>| matches!(r, Err(ManifestError::Statuses(_)));
+        assert!(
+            refused(statuses(&|l| l[1]["exit_code"] = json!(1))),
+            "wrong exit code"
+        );
+        assert!(
+            refused(statuses(&|l| {
+                l.pop();
+            })),
+            "a status missing"
+        );
+        assert!(
+            refused(statuses(&|l| l.push(json!({"name": "Timeout",
+            "exit_code": 17, "description": "x"})))),
+            "an unknown status"
+        );
+        assert!(
+            refused(statuses(&|l| {
+                let first = l[0].clone();
+                l.push(first);
+            })),
+            "a status listed twice"
+        );
+        assert!(statuses(&|l| l.reverse()).is_ok(), "order does not matter");
     }
 
     #[test]
