@@ -47,7 +47,22 @@ export function parseTimeout(text) {
   return Number(text) * 1000;
 }
 
+const VALUE_OPTIONS = ["--request", "--resolve", "--ca-cert", "--timeout", "--manifest", "--state-dir", "--proxy"];
+
+/** The first positional argument (the subcommand), skipping options and their values. */
+function subcommand(argv) {
+  for (let i = 0; i < argv.length; i++) {
+    if (VALUE_OPTIONS.includes(argv[i])) i++;
+    else if (!argv[i].startsWith("-")) return argv[i];
+  }
+  return undefined;
+}
+
 function parse(argv) {
+  const command = subcommand(argv);
+  if (NATIVE_ONLY_COMMANDS.includes(command)) {
+    throw new UsageError(`${command} is native-only: run the native sfrpc host`, { showUsage: false });
+  }
   let parsed;
   try {
     parsed = parseArgs({
@@ -75,9 +90,6 @@ function parse(argv) {
     if (values[flag] !== undefined) {
       throw new UsageError(`--${flag} is native-only (the Node host keeps no quarantine state and uses no proxy): run the native sfrpc host`, { showUsage: false });
     }
-  }
-  if (positionals.length === 1 && NATIVE_ONLY_COMMANDS.includes(positionals[0])) {
-    throw new UsageError(`${positionals[0]} is native-only: run the native sfrpc host`, { showUsage: false });
   }
   if (positionals.length !== 1 || !OPERATIONS.includes(positionals[0])) {
     throw new UsageError("expected exactly one of heartbeat, change, diagnose");
