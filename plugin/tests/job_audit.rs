@@ -169,3 +169,55 @@ fn control_characters_are_refused_naming_the_field_never_the_value() {
         );
     }
 }
+
+fn remediation(req: &serde_json::Value, script: Vec<Reply>) -> String {
+    run(req, script).result.remediation.unwrap_or_default()
+}
+
+#[test]
+fn remediations_name_the_fix() {
+    let expired = remediation(
+        &request("heartbeat"),
+        vec![soap("login_password_expired"), soap("logout_ok")],
+    );
+    assert!(
+        expired.contains("run a change: expired passwords are changed with setPassword()"),
+        "{expired}"
+    );
+    let reset = remediation(
+        &with_token_ip_unknown(request("change")),
+        vec![
+            soap("login_success"),
+            soap("change_own_password_ok"),
+            soap("fault_INVALID_LOGIN"),
+            soap("logout_ok"),
+        ],
+    );
+    assert!(
+        reset.contains("store the new security token Salesforce just emailed to the user"),
+        "{reset}"
+    );
+    let access = remediation(
+        &with_privileged(request("change")),
+        vec![
+            soap("login_success"),
+            soap("query_user_id"),
+            soap("fault_INSUFFICIENT_ACCESS_cross_reference"),
+            soap("logout_ok"),
+        ],
+    );
+    assert!(access.contains("Reset User Passwords"), "{access}");
+    let consumer = remediation(
+        &with_oauth(request("heartbeat")),
+        vec![oauth("error_invalid_grant_not_approved")],
+    );
+    assert!(consumer.contains("Permitted Users"), "{consumer}");
+    let grant = remediation(
+        &with_oauth(request("heartbeat")),
+        vec![oauth("error_invalid_grant")],
+    );
+    assert!(
+        grant.contains("password") && grant.contains("Allow OAuth Username-Password Flows"),
+        "invalid_grant names both causes: {grant}"
+    );
+}

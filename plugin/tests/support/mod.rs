@@ -60,8 +60,12 @@ pub fn fixture(path: &str) -> String {
 pub fn soap(name: &str) -> Reply {
     let status = if name.starts_with("fault_") || name == "html_500.html" {
         500
-    } else if name == "html_503.html" {
-        503
+    } else if let Some(code) = name
+        .strip_prefix("html_")
+        .and_then(|n| n.strip_suffix(".html"))
+        .and_then(|n| n.parse::<u16>().ok())
+    {
+        code
     } else {
         200
     };
