@@ -166,6 +166,21 @@ async fn answers_come_back_through_the_real_host_name() {
 }
 
 #[tokio::test]
+async fn an_explicit_default_port_still_goes_where_resolve_says() {
+    // A serverUrl may spell out :443; --resolve's port must still win (the emulator's).
+    let s = serve(Script::Body(3)).await;
+    let t = transport(&s, true, SECOND);
+    let r = t
+        .send(&post(
+            "https://login.salesforce.com:443/services/Soap/u/64.0",
+        ))
+        .await
+        .expect("answer through the resolve rule");
+    assert_eq!(r.status, 200);
+    assert_eq!(r.body, "xxx");
+}
+
+#[tokio::test]
 async fn a_request_outside_the_allowlist_is_denied_before_sending() {
     let s = serve(Script::Body(10)).await;
     let t = transport(&s, true, SECOND);

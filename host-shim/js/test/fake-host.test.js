@@ -46,7 +46,7 @@ test("heartbeat through the wasm plugin with canned SOAP answers", async () => {
   assert.equal(result.status, "Success", `status ${result.status} code ${result.code}`);
   assert.equal(result.active_password, "current");
   assert.equal(result.failed_logins, 0);
-  assert.ok(sf.seen.some((s) => s.call === "login"), "no login was sent");
+  assert.deepEqual(sf.seen.map((s) => s.call), ["login", "logout"], "login then logout");
   assert.ok(sf.seen.every((s) => s.url.startsWith("https://")));
   const out = JSON.stringify(result);
   assert.ok(!out.includes(PASSWORD), "the result carries the password");
@@ -58,8 +58,11 @@ test("change through the wasm plugin with canned SOAP answers", async () => {
   assert.equal(result.operation, "change");
   assert.equal(result.status, "Success", `status ${result.status} code ${result.code}`);
   assert.equal(result.active_password, "new");
-  const change = sf.seen.find((s) => s.call === "changeOwnPassword");
-  assert.ok(change, "no changeOwnPassword was sent");
+  assert.deepEqual(sf.seen.map((s) => s.call), ["login", "changeOwnPassword", "login", "logout", "logout"], "the SPEC 2 call order");
+  assert.equal(result.failed_logins, 0);
+  assert.ok(sf.seen[0].body.includes(PASSWORD) && !sf.seen[0].body.includes(NEW_PASSWORD), "the first login uses the current password");
+  assert.ok(sf.seen[2].body.includes(NEW_PASSWORD), "the verification login uses the new password");
+  const change = sf.seen[1];
   assert.ok(change.body.includes(NEW_PASSWORD), "changeOwnPassword does not carry the new password");
   const out = JSON.stringify(result);
   assert.ok(!out.includes(PASSWORD) && !out.includes(NEW_PASSWORD), "the result carries a password");
@@ -70,5 +73,18 @@ test("a URL outside the allowlist is refused before sending (denied, not sent)",
   const result = await runJob(request("heartbeat"), { allowlist: [], send: sf.send });
   assert.equal(sf.seen.length, 0, "a request left although the allowlist is empty");
   assert.notEqual(result.status, "Success");
+  assert.equal(result.active_password, "current");
+});
+
+test("a refused login is counted once and never retried", async () => {
+  const seen = [];
+  const send = async (req) => {
+    seen.push(/<(\w+:)?login\b/.test(req.body) ? "login" : "other");
+    return { response: { status: 500, headers: [["Content-Type", "text/xml; charset=utf-8"]], body: soap("login_fault_invalid_login.xml") } };
+  };
+  const result = await runJob(request("change"), { allowlist, send });
+  assert.equal(result.status, "LoginFailed", result.code);
+  assert.equal(result.failed_logins, 1);
+  assert.deepEqual(seen, ["login"], "one login, no retry, no change");
   assert.equal(result.active_password, "current");
 });
