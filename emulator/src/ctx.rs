@@ -7,8 +7,6 @@ use crate::state::{Realm, World};
 pub struct Ctx {
     /// The login host or My Domain the request was addressed to.
     pub realm: Realm,
-    /// The host name as addressed (lower case, no port).
-    pub host: String,
     /// `:PORT` when the Host header carried a port other than 443, else empty.
     pub port_suffix: String,
 }

@@ -1,4 +1,5 @@
-//! Injected faults: per endpoint, for the next N matching requests or for ever.
+//! Injected faults: per endpoint, after letting the first `skip` matching requests through,
+//! for the next `times` matching requests or for ever.
 
 use serde::Deserialize;
 use serde_json::{json, Value};
@@ -23,9 +24,9 @@ pub const ENDPOINTS: &[&str] = &[
 pub enum FaultKind {
     /// Wait `delay_ms`, then answer normally.
     Delay,
-    /// Close the connection without applying the operation.
+    /// Reset the connection (TCP RST) without applying the operation.
     ResetBefore,
-    /// Apply the operation, then close the connection without answering.
+    /// Apply the operation, then reset the connection (TCP RST) without answering.
     ResetAfter,
     /// HTTP 500 with an HTML maintenance page (not applied).
     #[serde(rename = "http_500_html")]
@@ -50,6 +51,8 @@ pub struct Fault {
     pub kind: FaultKind,
     /// Delay before acting, in ms.
     pub delay_ms: u64,
+    /// Matching requests still to let through untouched before the fault fires.
+    pub skip: u32,
     /// Remaining matches; None: for ever.
     pub remaining: Option<u32>,
 }
@@ -68,6 +71,8 @@ struct FaultRequest {
     kind: FaultKind,
     #[serde(default)]
     delay_ms: Option<u64>,
+    #[serde(default)]
+    skip: u32,
     #[serde(default = "times_absent", deserialize_with = "times_value")]
     times: Option<u32>,
 }
@@ -100,6 +105,7 @@ impl FaultPlan {
             endpoint: req.endpoint,
             kind: req.kind,
             delay_ms: req.delay_ms.unwrap_or(0),
+            skip: req.skip,
             remaining: req.times,
         });
         Ok(())
@@ -110,9 +116,23 @@ impl FaultPlan {
         self.faults.clear();
     }
 
-    /// Takes the fault for a request to `endpoint`, counting it down.
+    /// Takes the fault for a request to `endpoint`, counting it down. Every armed fault of
+    /// the endpoint that is still skipping counts the request as one of those it lets
+    /// through (whether or not another fault acts on it); of the faults ready to fire, the
+    /// first armed one acts.
     pub fn take(&mut self, endpoint: &str) -> Option<Fault> {
-        let i = self.faults.iter().position(|f| f.endpoint == endpoint)?;
+        let mut fire = None;
+        for (i, f) in self.faults.iter_mut().enumerate() {
+            if f.endpoint != endpoint {
+                continue;
+            }
+            if f.skip > 0 {
+                f.skip -= 1;
+            } else if fire.is_none() {
+                fire = Some(i);
+            }
+        }
+        let i = fire?;
         let fault = self.faults[i].clone();
         if let Some(n) = &mut self.faults[i].remaining {
             *n -= 1;
@@ -129,7 +149,7 @@ impl FaultPlan {
             .iter()
             .map(|f| {
                 json!({"endpoint": f.endpoint, "kind": f.kind, "delay_ms": f.delay_ms,
-                       "times": f.remaining})
+                       "skip": f.skip, "times": f.remaining})
             })
             .collect()
     }
@@ -164,6 +184,30 @@ mod tests {
             let body = format!(r#"{{"endpoint":"query","kind":"{kind}"}}"#);
             assert!(plan.arm(body.as_bytes()).is_ok(), "{kind}");
         }
+    }
+
+    #[test]
+    fn skip_lets_calls_through_then_times_counts_down() {
+        let mut plan = FaultPlan::default();
+        plan.arm(br#"{"endpoint":"login","kind":"http_503_html","skip":2,"times":2}"#)
+            .unwrap();
+        let fired: Vec<bool> = (0..6).map(|_| plan.take("login").is_some()).collect();
+        assert_eq!(fired, [false, false, true, true, false, false]);
+        // A skipping fault counts requests another fault acted on.
+        plan.arm(br#"{"endpoint":"login","kind":"reset_before"}"#)
+            .unwrap();
+        plan.arm(br#"{"endpoint":"login","kind":"reset_after","skip":1}"#)
+            .unwrap();
+        assert_eq!(
+            plan.take("login").map(|f| f.kind),
+            Some(FaultKind::ResetBefore)
+        );
+        assert_eq!(
+            plan.take("login").map(|f| f.kind),
+            Some(FaultKind::ResetAfter)
+        );
+        assert!(plan.take("login").is_none());
+        assert!(plan.take("query").is_none());
     }
 }
 

@@ -19,9 +19,9 @@ struct Args {
     /// Address to listen on.
     #[arg(long, default_value = "127.0.0.1:0")]
     listen: SocketAddr,
-    /// Directory to write the CA certificate (ca.pem) to.
-    #[arg(long)]
-    ca_out: Option<PathBuf>,
+    /// Directory to write the CA certificate (ca.pem) to; clients must trust it.
+    #[arg(long, value_name = "DIR", required = true)]
+    ca_out: PathBuf,
     /// The client IP Salesforce sees (overrides the org files).
     #[arg(long)]
     client_ip: Option<IpAddr>,
@@ -42,7 +42,7 @@ async fn main() -> ExitCode {
     let config = EmulatorConfig {
         orgs,
         listen: args.listen,
-        ca_out: args.ca_out,
+        ca_out: Some(args.ca_out),
         client_ip: args.client_ip,
     };
     let emulator = match Emulator::start(config).await {

@@ -1,16 +1,37 @@
 //! OAuth 2.0 username-password flow: `POST /services/oauth2/token`.
 
-use serde_json::json;
+use serde::Serialize;
 
 use crate::ctx::Ctx;
 use crate::ids;
 use crate::reply::Reply;
 use crate::state::{LoginChannel, LoginRefusal, World};
 
+/// An OAuth error body.
+#[derive(Serialize)]
+struct OAuthError<'a> {
+    error: &'a str,
+    error_description: &'a str,
+}
+
+/// A token answer, keys in the order Salesforce sends them.
+#[derive(Serialize)]
+struct TokenResponse {
+    access_token: String,
+    instance_url: String,
+    id: String,
+    token_type: &'static str,
+    issued_at: String,
+    signature: String,
+}
+
 fn error(code: &str, description: &str) -> Reply {
     Reply::json(
         400,
-        &json!({"error": code, "error_description": description}),
+        &OAuthError {
+            error: code,
+            error_description: description,
+        },
     )
 }
 
@@ -46,23 +67,24 @@ pub fn token(world: &mut World, ctx: &Ctx, form: &[u8]) -> Reply {
         Ok(ok) => {
             let u = &world.users[ok.user];
             let instance = format!("https://{}", ctx.authority_of(world, ok.user));
-            let id = format!(
-                "https://{}{}/id/{}/{}",
-                ctx.host,
-                ctx.port_suffix,
-                ids::to18(&org_id),
-                u.id
-            );
+            // The identity URL names the login host of the org's kind, whatever host the
+            // token request came in on (a My Domain, or a test alias such as localhost).
+            let login_host = if world.orgs[u.org].file.sandbox.is_some() {
+                "test.salesforce.com"
+            } else {
+                "login.salesforce.com"
+            };
+            let id = format!("https://{login_host}/id/{}/{}", ids::to18(&org_id), u.id);
             Reply::json(
                 200,
-                &json!({
-                    "access_token": ok.session_id,
-                    "instance_url": instance,
-                    "id": id,
-                    "token_type": "Bearer",
-                    "issued_at": world.now_ms().to_string(),
-                    "signature": format!("{}=", ids::random_base62(43)),
-                }),
+                &TokenResponse {
+                    access_token: ok.session_id,
+                    instance_url: instance,
+                    id,
+                    token_type: "Bearer",
+                    issued_at: world.now_ms().to_string(),
+                    signature: format!("{}=", ids::random_base62(43)),
+                },
             )
         }
         Err(LoginRefusal::RestrictedDomain) => error("invalid_grant", "ip restricted"),

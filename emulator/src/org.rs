@@ -51,6 +51,10 @@ pub struct OrgFile {
     /// API requests per 24 hours before REQUEST_LIMIT_EXCEEDED.
     #[serde(default = "default_request_limit")]
     pub request_limit_per_day: u32,
+    /// The fault a locked-out user's login gets: PASSWORD_LOCKOUT, or INVALID_LOGIN ("…or user
+    /// locked out.") as many real orgs answer.
+    #[serde(default)]
+    pub lockout_fault: LockoutFault,
     /// Connected apps usable with the OAuth password grant.
     #[serde(default)]
     pub connected_apps: Vec<ConnectedApp>,
@@ -64,6 +68,17 @@ pub struct OrgFile {
     /// Where the file was read from (for `POST /__emulator/reset`).
     #[serde(skip)]
     pub source: Option<PathBuf>,
+}
+
+/// What login() answers for a locked-out user.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum LockoutFault {
+    /// PASSWORD_LOCKOUT (the WSDL's code for it).
+    #[default]
+    PasswordLockout,
+    /// INVALID_LOGIN "Invalid username, password, security token; or user locked out."
+    InvalidLogin,
 }
 
 /// A connected app (consumer key and secret).

@@ -5,6 +5,14 @@ pub const XML: &str = "text/xml;charset=UTF-8";
 /// Content type of every JSON answer.
 pub const JSON: &str = "application/json;charset=UTF-8";
 
+/// One REST error object, keys in Salesforce's order.
+#[derive(serde::Serialize)]
+struct RestError<'a> {
+    message: &'a str,
+    #[serde(rename = "errorCode")]
+    error_code: &'a str,
+}
+
 /// An answer.
 #[derive(Debug, Clone)]
 pub struct Reply {
@@ -26,20 +34,24 @@ impl Reply {
         }
     }
 
-    /// A JSON answer.
-    pub fn json(status: u16, body: &serde_json::Value) -> Reply {
+    /// A JSON answer, keys in the order `body` serializes them (answers Salesforce sends use
+    /// ordered structs: a `serde_json::Value` object would sort its keys).
+    pub fn json<T: serde::Serialize + ?Sized>(status: u16, body: &T) -> Reply {
         Reply {
             status,
             headers: vec![("content-type", JSON.to_string())],
-            body: body.to_string().into_bytes(),
+            body: serde_json::to_vec(body).unwrap_or_default(),
         }
     }
 
-    /// A REST error: a JSON array with one `{message, errorCode}`.
+    /// A REST error: a JSON array with one `{"message":…,"errorCode":…}`, in that order.
     pub fn rest_error(status: u16, code: &str, message: &str) -> Reply {
         Reply::json(
             status,
-            &serde_json::json!([{"message": message, "errorCode": code}]),
+            &[RestError {
+                message,
+                error_code: code,
+            }],
         )
     }
 

@@ -97,7 +97,7 @@ pub fn execute(world: &mut World, ctx: &Ctx, call: &RestCall) -> Reply {
         Resource::Query(Some(q)) if call.method == "GET" => {
             match soql::run(world, caller.user, q) {
                 Ok(rows) => Reply::json(200, &soql::to_json(&rows, &call.version.text)),
-                Err(m) => Reply::rest_error(400, "MALFORMED_QUERY", &m),
+                Err(e) => Reply::rest_error(400, e.code, &e.message),
             }
         }
         Resource::Password(id) => password_resource(world, caller, call, id),

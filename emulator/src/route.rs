@@ -85,15 +85,11 @@ pub fn route(world: &World, req: &Incoming<'_>, body: Vec<u8>) -> Result<(Ctx, C
     let Some(realm) = world.realm_of(&host) else {
         return Err(Reply::text(
             421,
-            "misdirected request: address the emulator as login.salesforce.com, \
+            "misdirected request: address the emulator as login.salesforce.com (or localhost), \
              test.salesforce.com or an org's My Domain (resolve the name to this listener)\n",
         ));
     };
-    let ctx = Ctx {
-        realm,
-        host,
-        port_suffix,
-    };
+    let ctx = Ctx { realm, port_suffix };
     if let Some(rest) = req.path.strip_prefix("/services/Soap/") {
         let mut parts = rest.trim_end_matches('/').split('/');
         let flavor = match parts.next() {

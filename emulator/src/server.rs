@@ -2,8 +2,10 @@
 //! fault, run it against the world, answer (or drop the connection).
 
 use std::io::Read;
+use std::pin::Pin;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
+use std::task::{Context, Poll};
 use std::time::Duration;
 
 use bytes::Bytes;
@@ -13,9 +15,11 @@ use hyper::server::conn::http1;
 use hyper::service::service_fn;
 use hyper::{Request, Response};
 use hyper_util::rt::TokioIo;
-use tokio::net::TcpListener;
+use tokio::io::{AsyncRead, AsyncWrite, ReadBuf};
+use tokio::net::{TcpListener, TcpStream};
 use tokio::sync::watch;
 use tokio::task::JoinSet;
+use tokio_rustls::server::TlsStream;
 use tokio_rustls::TlsAcceptor;
 
 use crate::faults::{canned, FaultKind};
@@ -37,7 +41,7 @@ fn logging() -> bool {
     LOGGING.load(Ordering::Relaxed) || std::env::var_os("SFRPC_EMULATOR_LOG").is_some()
 }
 
-/// The connection is dropped without an answer (reset_before / reset_after faults).
+/// The connection is reset without an answer (reset_before / reset_after faults).
 #[derive(Debug, thiserror::Error)]
 #[error("connection dropped by an injected fault")]
 pub struct Dropped;
@@ -52,6 +56,52 @@ impl Shared {
     fn world(&self) -> std::sync::MutexGuard<'_, World> {
         // A panic inside a handler must not take the emulator down with it.
         self.world.lock().unwrap_or_else(|p| p.into_inner())
+    }
+}
+
+/// A connection that an injected fault may end with a TCP reset: when `reset` is set, the
+/// socket gets SO_LINGER 0 as it is dropped, so the kernel sends RST (not FIN) and discards
+/// anything unsent, as a crashed or cut-off server would.
+struct Conn {
+    tls: TlsStream<TcpStream>,
+    reset: Arc<AtomicBool>,
+}
+
+impl Drop for Conn {
+    fn drop(&mut self) {
+        if self.reset.load(Ordering::SeqCst) {
+            let _ = self.tls.get_ref().0.set_zero_linger();
+        }
+    }
+}
+
+impl AsyncRead for Conn {
+    fn poll_read(
+        mut self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+        buf: &mut ReadBuf<'_>,
+    ) -> Poll<std::io::Result<()>> {
+        Pin::new(&mut self.tls).poll_read(cx, buf)
+    }
+}
+
+impl AsyncWrite for Conn {
+    fn poll_write(
+        mut self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+        buf: &[u8],
+    ) -> Poll<std::io::Result<usize>> {
+        Pin::new(&mut self.tls).poll_write(cx, buf)
+    }
+    fn poll_flush(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<std::io::Result<()>> {
+        Pin::new(&mut self.tls).poll_flush(cx)
+    }
+    fn poll_shutdown(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<std::io::Result<()>> {
+        if self.reset.load(Ordering::SeqCst) {
+            // No close_notify, no FIN: the reset happens on drop.
+            return Poll::Ready(Ok(()));
+        }
+        Pin::new(&mut self.tls).poll_shutdown(cx)
     }
 }
 
@@ -75,10 +125,14 @@ pub async fn serve(
                     let handshake = tokio::time::timeout(Duration::from_secs(10), acceptor.accept(tcp));
                     let Ok(Ok(tls)) = handshake.await else { return };
                     let sni = tls.get_ref().1.server_name().map(str::to_string);
-                    let service = service_fn(move |req| handle(shared.clone(), sni.clone(), req));
+                    let reset = Arc::new(AtomicBool::new(false));
+                    let conn = Conn { tls, reset: reset.clone() };
+                    let service = service_fn(move |req| {
+                        handle(shared.clone(), sni.clone(), reset.clone(), req)
+                    });
                     let _ = http1::Builder::new()
                         .keep_alive(true)
-                        .serve_connection(TokioIo::new(tls), service)
+                        .serve_connection(TokioIo::new(conn), service)
                         .await;
                 });
             }
@@ -107,6 +161,7 @@ fn respond(reply: Reply) -> Response<Full<Bytes>> {
 async fn handle(
     shared: Arc<Shared>,
     sni: Option<String>,
+    reset: Arc<AtomicBool>,
     req: Request<Body>,
 ) -> Result<Response<Full<Bytes>>, Dropped> {
     let (parts, body) = req.into_parts();
@@ -171,6 +226,7 @@ async fn handle(
     let canned = match kind {
         Some(FaultKind::ResetBefore) => {
             log(&method, &host, &path, &endpoint, 0);
+            reset.store(true, Ordering::SeqCst);
             return Err(Dropped);
         }
         Some(FaultKind::Http500Html) => Some(canned::http_500()),
@@ -186,6 +242,7 @@ async fn handle(
             match kind {
                 Some(FaultKind::ResetAfter) => {
                     log(&method, &host, &path, &endpoint, 0);
+                    reset.store(true, Ordering::SeqCst);
                     return Err(Dropped);
                 }
                 Some(FaultKind::MalformedXml) => canned::truncated(real),

@@ -131,9 +131,28 @@ fn refuses_a_bad_org_file() {
     let out = Command::new(env!("CARGO_BIN_EXE_sfrpc-emulator"))
         .args(["--org"])
         .arg(&bad)
+        .arg("--ca-out")
+        .arg(dir.path())
         .output()
         .unwrap();
     assert!(!out.status.success());
     assert!(out.stdout.is_empty());
     assert!(String::from_utf8_lossy(&out.stderr).contains("org_id"));
+}
+
+#[test]
+fn ca_out_is_required() {
+    let org = &fixture_paths()[0];
+    let out = Command::new(env!("CARGO_BIN_EXE_sfrpc-emulator"))
+        .arg("--org")
+        .arg(org)
+        .args(["--listen", "127.0.0.1:0"])
+        .stdin(Stdio::null())
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2), "a usage error");
+    assert!(out.stdout.is_empty(), "no ready line");
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("--ca-out <DIR>"), "{stderr}");
+    assert!(stderr.contains("required"), "{stderr}");
 }

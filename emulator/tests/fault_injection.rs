@@ -140,7 +140,7 @@ async fn delay_times_and_clear() {
     let faults = h.get("/faults").await;
     assert_eq!(
         faults,
-        json!([{"endpoint": "login", "kind": "http_503_html", "delay_ms": 0, "times": null}])
+        json!([{"endpoint": "login", "kind": "http_503_html", "delay_ms": 0, "skip": 0, "times": null}])
     );
     let r = h
         .http

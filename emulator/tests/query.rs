@@ -23,6 +23,16 @@ async fn rest_query(h: &Harness, s: &Session, soql: &str) -> (u16, serde_json::V
     h.rest(Method::GET, url.as_str(), &s.id, None).await
 }
 
+async fn rest_query_raw(h: &Harness, s: &Session, soql: &str) -> (u16, String) {
+    let url = reqwest::Url::parse_with_params(
+        &format!("{}/query", rest_base(&s.server_url)),
+        [("q", soql)],
+    )
+    .unwrap();
+    let r = h.http.get(url).bearer_auth(&s.id).send().await.unwrap();
+    (r.status().as_u16(), r.text().await.unwrap())
+}
+
 #[tokio::test]
 async fn rest_diagnose_queries() {
     let h = Harness::start().await;
@@ -54,19 +64,19 @@ async fn rest_diagnose_queries() {
     assert_eq!(r["Profile"]["PermissionsPasswordNeverExpires"], false);
     assert_eq!(r["Profile"]["PermissionsApiUserOnly"], true);
     assert_eq!(r["Profile"]["attributes"]["type"], "Profile");
-    let keys: Vec<&str> = r.as_object().unwrap().keys().map(String::as_str).collect();
-    assert_eq!(
-        keys,
-        [
-            "Id",
-            "IsActive",
-            "LastPasswordChangeDate",
-            "Profile",
-            "ProfileId",
-            "Username",
-            "attributes"
-        ]
-    );
+    // Keys in Salesforce's order: attributes first, then the fields as selected.
+    let (_, raw) = rest_query_raw(&h, &s, &soql).await;
+    let order = [
+        r#"{"totalSize":1,"done":true,"records":[{"attributes":{"type":"User","url":"#,
+        r#""Id":"#,
+        r#""Username":"#,
+        r#""IsActive":"#,
+        r#""LastPasswordChangeDate":"#,
+        r#""ProfileId":"#,
+        r#""Profile":{"attributes":{"type":"Profile","url":"#,
+        r#""Name":"Integration API","PermissionsApiEnabled":true,"PermissionsPasswordNeverExpires":false,"PermissionsApiUserOnly":true}}]}"#,
+    ];
+    assert_in_order(&raw, &order);
 
     let soql = format!(
         "SELECT {PERMSET_FIELDS} FROM PermissionSetAssignment WHERE AssigneeId = {}",
@@ -111,11 +121,92 @@ async fn soap_query_has_the_partner_sobject_shape() {
     let op = "<urn:query><urn:queryString>SELECT Id FROM User WHERE Username = 'nobody@x'</urn:queryString></urn:query>";
     let (_, body) = h.call(&s.server_url, &s.id, op).await;
     assert!(body.contains(r#"<queryResponse><result xsi:type="QueryResult"><done>true</done><queryLocator xsi:nil="true"/><size>0</size></result></queryResponse>"#));
-    let op = "<urn:query><urn:queryString>SELECT Id FROM Account</urn:queryString></urn:query>";
-    let (status, body) = h.call(&s.server_url, &s.id, op).await;
-    assert_eq!(status, 500);
-    assert_eq!(fault_code(&body).as_deref(), Some("MALFORMED_QUERY"));
-    assert!(body.contains("sf:MalformedQueryFault"));
+    // (query, code, detail type, message)
+    let refused = [
+        (
+            "SELECT Id FROM Account",
+            "INVALID_TYPE",
+            "sf:InvalidSObjectFault",
+            "\nSELECT Id FROM Account\n               ^\nERROR at Row:1:Column:16\nsObject type 'Account' is not supported. If you are attempting to use a custom object, be sure to append the '__c' after the entity name. Please reference your WSDL or the describe call for the appropriate names.",
+        ),
+        (
+            "SELECT Id, Nope FROM User",
+            "INVALID_FIELD",
+            "sf:InvalidFieldFault",
+            "\nSELECT Id, Nope FROM User\n           ^\nERROR at Row:1:Column:12\nNo such column 'Nope' on entity 'User'. If you are attempting to use a custom field, be sure to append the '__c' after the custom field name. Please reference your WSDL or the describe call for the appropriate names.",
+        ),
+        (
+            "SELECT Id FROM User WHERE Id = '1' AND",
+            "MALFORMED_QUERY",
+            "sf:MalformedQueryFault",
+            "unexpected token: expecting a field name",
+        ),
+    ];
+    for (soql, code, ty, message) in refused {
+        let op = format!("<urn:query><urn:queryString>{soql}</urn:queryString></urn:query>");
+        let (status, body) = h.call(&s.server_url, &s.id, &op).await;
+        assert_eq!(status, 500, "{soql}");
+        assert_eq!(fault_code(&body).as_deref(), Some(code), "{soql}");
+        assert!(
+            body.contains(&format!("<faultcode>sf:{code}</faultcode>")),
+            "{soql}"
+        );
+        assert!(
+            body.contains(&format!(r#"<{ty} xsi:type="{ty}">"#)),
+            "{body}"
+        );
+        assert_eq!(fault_message(&body).as_deref(), Some(message), "{soql}");
+    }
+}
+
+#[tokio::test]
+async fn fields_are_checked_against_the_schema_even_with_no_rows() {
+    let h = Harness::start().await;
+    let (u, p, _) = INTEGRATION;
+    let s = h.session(LOGIN, u, p).await;
+    let none = "WHERE Username = 'nobody@nowhere.example.com'";
+    for (soql, code) in [
+        (format!("SELECT Id, Nope FROM User {none}"), "INVALID_FIELD"),
+        (
+            format!("SELECT Id FROM User {none} AND Nope = 'x'"),
+            "INVALID_FIELD",
+        ),
+        (
+            format!("SELECT Profile.Nope FROM User {none}"),
+            "INVALID_FIELD",
+        ),
+        (format!("SELECT Profile FROM User {none}"), "INVALID_FIELD"),
+        (
+            format!("SELECT Username.Name FROM User {none}"),
+            "INVALID_FIELD",
+        ),
+        ("SELECT Id FROM Opportunity".to_string(), "INVALID_TYPE"),
+        // A user without Manage Users sees no Profile rows of others, but the schema holds.
+        (
+            "SELECT Id, Bogus FROM PermissionSet".to_string(),
+            "INVALID_FIELD",
+        ),
+    ] {
+        let (status, v) = rest_query(&h, &s, &soql).await;
+        assert_eq!(status, 400, "{soql}");
+        assert_eq!(v.as_array().map(Vec::len), Some(1), "{soql}: an array");
+        assert_eq!(v[0]["errorCode"], code, "{soql}");
+    }
+    // Every field of the schema is selectable, and is there in the answer.
+    for (object, fields) in [
+        ("User", "Id, Username, Name, Email, IsActive, LastPasswordChangeDate, LastLoginDate, ProfileId, Profile.Name, UserType"),
+        ("Profile", "Id, Name, PermissionsApiEnabled, PermissionsApiUserOnly, PermissionsPasswordNeverExpires, PermissionsManageUsers"),
+        ("PermissionSet", "Id, Name, Label, IsOwnedByProfile, ProfileId, PermissionsApiEnabled, PermissionsApiUserOnly, PermissionsPasswordNeverExpires, PermissionsManageUsers"),
+        ("PermissionSetAssignment", "Id, AssigneeId, PermissionSetId, PermissionSet.Name"),
+    ] {
+        let (status, v) = rest_query(&h, &s, &format!("SELECT {fields} FROM {object} LIMIT 1")).await;
+        assert_eq!(status, 200, "{object}: {v}");
+        let record = v["records"][0].as_object().unwrap();
+        for f in fields.split(", ") {
+            let top = f.split('.').next().unwrap();
+            assert!(record.contains_key(top), "{object}.{f} missing: {v}");
+        }
+    }
 }
 
 #[tokio::test]
@@ -171,9 +262,6 @@ async fn visibility_and_malformed_queries() {
     assert_eq!(v["totalSize"], 2);
     for bad in [
         "SELECT Id FROM User WHERE Username LIKE 'a%'",
-        "SELECT Nope FROM User",
-        "SELECT Profile FROM User",
-        "SELECT Id FROM Opportunity",
         "DELETE FROM User",
         "SELECT Id FROM User WHERE Username = 'x' OR Id = 'y'",
     ] {
@@ -181,6 +269,13 @@ async fn visibility_and_malformed_queries() {
         assert_eq!(status, 400, "{bad}");
         assert_eq!(v[0]["errorCode"], "MALFORMED_QUERY", "{bad}");
     }
+    let (status, raw) = rest_query_raw(&h, &admin, "SELECT Nope FROM User").await;
+    assert_eq!(status, 400);
+    assert!(
+        raw.starts_with(r#"[{"message":"\nSELECT Nope FROM User\n       ^\nERROR at Row:1:Column:8\nNo such column 'Nope' on entity 'User'."#),
+        "{raw}"
+    );
+    assert!(raw.ends_with(r#"","errorCode":"INVALID_FIELD"}]"#), "{raw}");
     let (status, v) = h
         .rest(
             Method::GET,

@@ -61,13 +61,13 @@ pub fn execute(world: &mut World, ctx: &Ctx, call: &SoapCall) -> Reply {
             let soql = call.body.child_text("queryString").unwrap_or_default();
             soql::run(world, caller.user, soql)
                 .map(|rows| soql::to_soap(&rows))
-                .map_err(|m| {
-                    fault(
-                        call.flavor,
-                        "MALFORMED_QUERY",
-                        &m,
-                        FaultType::MalformedQuery,
-                    )
+                .map_err(|e| {
+                    let ty = match e.code {
+                        "INVALID_FIELD" => FaultType::InvalidField,
+                        "INVALID_TYPE" => FaultType::InvalidSObject,
+                        _ => FaultType::MalformedQuery,
+                    };
+                    fault(call.flavor, e.code, &e.message, ty)
                 })
         }),
         other => client_fault(&format!(

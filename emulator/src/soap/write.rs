@@ -59,6 +59,10 @@ pub enum FaultType {
     InvalidId,
     /// `sf:MalformedQueryFault`.
     MalformedQuery,
+    /// `sf:InvalidFieldFault`.
+    InvalidField,
+    /// `sf:InvalidSObjectFault`.
+    InvalidSObject,
 }
 
 impl FaultType {
@@ -70,6 +74,8 @@ impl FaultType {
             FaultType::InvalidOldPassword => "InvalidOldPasswordFault",
             FaultType::InvalidId => "InvalidIdFault",
             FaultType::MalformedQuery => "MalformedQueryFault",
+            FaultType::InvalidField => "InvalidFieldFault",
+            FaultType::InvalidSObject => "InvalidSObjectFault",
         }
     }
 }

@@ -135,9 +135,10 @@ fn push_text(stack: &mut [Element], s: &str) -> Result<(), String> {
     }
 }
 
-/// Escapes text for element content and attribute values.
+/// Escapes text for element content as Salesforce does: `&`, `<` and `>` only (quotes and
+/// apostrophes stay literal, so clients that read raw element text see `'Foo'`).
 pub fn esc(s: &str) -> std::borrow::Cow<'_, str> {
-    quick_xml::escape::escape(s)
+    quick_xml::escape::partial_escape(s)
 }
 
 #[cfg(test)]

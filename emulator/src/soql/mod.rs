@@ -3,6 +3,7 @@
 mod parse;
 mod records;
 mod render;
+mod schema;
 
 pub use parse::{parse, Literal};
 pub use records::{Rec, Val};
@@ -33,17 +34,49 @@ pub enum Col {
     Rel(&'static str, Option<Row>),
 }
 
-/// Runs `soql` as `caller`; the error is the MALFORMED_QUERY message.
-pub fn run(world: &World, caller: usize, soql: &str) -> Result<Vec<Row>, String> {
-    let q = parse(soql)?;
-    let Some(records) = records::visible(world, caller, &q.object) else {
-        return Err(format!("sObject type '{}' is not supported.", q.object));
-    };
-    if let Some(sample) = records.first() {
-        for f in q.fields.iter().chain(q.conditions.iter().map(|c| &c.field)) {
-            check_path(sample, f)?;
+/// Why a query was refused: the exception code and Salesforce's message.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct QueryError {
+    /// `MALFORMED_QUERY`, `INVALID_FIELD` or `INVALID_TYPE`.
+    pub code: &'static str,
+    /// The message, with the `ERROR at Row:…:Column:…` pointer when Salesforce gives one.
+    pub message: String,
+}
+
+impl QueryError {
+    fn malformed(message: String) -> QueryError {
+        QueryError {
+            code: "MALFORMED_QUERY",
+            message,
         }
     }
+}
+
+/// Runs `soql` as `caller`.
+pub fn run(world: &World, caller: usize, soql: &str) -> Result<Vec<Row>, QueryError> {
+    let q = parse(soql).map_err(QueryError::malformed)?;
+    let Some(object) = schema::object(&q.object) else {
+        return Err(QueryError {
+            code: "INVALID_TYPE",
+            message: schema::pointed(
+                soql,
+                &q.object,
+                &format!(
+                    "sObject type '{}' is not supported. If you are attempting to use a custom \
+                     object, be sure to append the '__c' after the entity name. Please reference \
+                     your WSDL or the describe call for the appropriate names.",
+                    q.object
+                ),
+            ),
+        });
+    };
+    for f in q.fields.iter().chain(q.conditions.iter().map(|c| &c.field)) {
+        schema::check_path(object, f).map_err(|message| QueryError {
+            code: "INVALID_FIELD",
+            message: schema::pointed(soql, &f.join("."), &message),
+        })?;
+    }
+    let records = records::visible(world, caller, object.name).unwrap_or_default();
     let rows = records
         .iter()
         .filter(|r| q.conditions.iter().all(|c| matches(r, c)))
@@ -51,27 +84,6 @@ pub fn run(world: &World, caller: usize, soql: &str) -> Result<Vec<Row>, String>
         .map(|r| project(r, &q.fields))
         .collect();
     Ok(rows)
-}
-
-fn check_path(rec: &Rec, path: &[String]) -> Result<(), String> {
-    let Some((_, v)) = rec.get(&path[0]) else {
-        return Err(format!(
-            "No such column '{}' on entity '{}'.",
-            path[0], rec.ty
-        ));
-    };
-    match (v, path.len()) {
-        (Val::Ref(_), 1) => Err(format!(
-            "'{}' is a relationship on entity '{}': select one of its fields.",
-            path[0], rec.ty
-        )),
-        (Val::Ref(parent), _) => check_path(parent, &path[1..]),
-        (_, 1) => Ok(()),
-        _ => Err(format!(
-            "Didn't understand relationship '{}' in field path.",
-            path[0]
-        )),
-    }
 }
 
 fn lookup<'a>(rec: &'a Rec, path: &[String]) -> Option<&'a Val> {

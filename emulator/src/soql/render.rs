@@ -2,42 +2,92 @@
 
 use std::fmt::Write;
 
-use serde_json::{json, Map, Value};
+use serde::ser::{Serialize, SerializeMap, SerializeStruct, Serializer};
 
 use super::{Col, Row, Val};
 use crate::ids;
 use crate::soap::xml::esc;
 
-fn json_row(row: &Row, version: &str) -> Value {
-    let mut m = Map::new();
-    m.insert(
-        "attributes".into(),
-        json!({"type": row.ty, "url": format!("/services/data/v{version}/sobjects/{}/{}", row.ty, row.id)}),
-    );
-    for col in &row.cols {
-        match col {
-            Col::Field(n, v) => {
-                let v = match v {
-                    Val::Null | Val::Ref(_) => Value::Null,
-                    Val::Bool(b) => Value::Bool(*b),
-                    Val::Str(s) => Value::String(s.clone()),
-                    Val::DateTime(ms) => Value::String(ids::iso_utc(*ms, true)),
-                };
-                m.insert((*n).to_string(), v);
-            }
-            Col::Rel(n, sub) => {
-                let v = sub.as_ref().map_or(Value::Null, |r| json_row(r, version));
-                m.insert((*n).to_string(), v);
-            }
-        }
-    }
-    Value::Object(m)
+/// A record as REST JSON: `attributes` first, then the columns in SELECT order.
+struct JsonRow<'a> {
+    row: &'a Row,
+    version: &'a str,
 }
 
-/// The REST `query` answer.
-pub fn to_json(rows: &[Row], version: &str) -> Value {
-    let records: Vec<Value> = rows.iter().map(|r| json_row(r, version)).collect();
-    json!({"totalSize": rows.len(), "done": true, "records": records})
+/// A record's `attributes`.
+#[derive(serde::Serialize)]
+struct Attributes<'a> {
+    #[serde(rename = "type")]
+    ty: &'a str,
+    url: String,
+}
+
+/// A field value as REST JSON.
+struct JsonVal<'a>(&'a Val);
+
+impl Serialize for JsonVal<'_> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        match self.0 {
+            Val::Null | Val::Ref(_) => s.serialize_none(),
+            Val::Bool(b) => s.serialize_bool(*b),
+            Val::Str(v) => s.serialize_str(v),
+            Val::DateTime(ms) => s.serialize_str(&ids::iso_utc(*ms, true)),
+        }
+    }
+}
+
+impl Serialize for JsonRow<'_> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let row = self.row;
+        let mut m = s.serialize_map(Some(row.cols.len() + 1))?;
+        let url = format!(
+            "/services/data/v{}/sobjects/{}/{}",
+            self.version, row.ty, row.id
+        );
+        m.serialize_entry("attributes", &Attributes { ty: row.ty, url })?;
+        for col in &row.cols {
+            match col {
+                Col::Field(n, v) => m.serialize_entry(n, &JsonVal(v))?,
+                Col::Rel(n, sub) => {
+                    let sub = sub.as_ref().map(|row| JsonRow {
+                        row,
+                        version: self.version,
+                    });
+                    m.serialize_entry(n, &sub)?;
+                }
+            }
+        }
+        m.end()
+    }
+}
+
+/// The REST `query` answer: `totalSize`, `done`, `records`, in Salesforce's order.
+pub struct QueryJson<'a> {
+    rows: &'a [Row],
+    version: &'a str,
+}
+
+impl Serialize for QueryJson<'_> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let records: Vec<JsonRow<'_>> = self
+            .rows
+            .iter()
+            .map(|row| JsonRow {
+                row,
+                version: self.version,
+            })
+            .collect();
+        let mut st = s.serialize_struct("QueryResult", 3)?;
+        st.serialize_field("totalSize", &self.rows.len())?;
+        st.serialize_field("done", &true)?;
+        st.serialize_field("records", &records)?;
+        st.end()
+    }
+}
+
+/// The REST `query` answer for `rows`.
+pub fn to_json<'a>(rows: &'a [Row], version: &'a str) -> QueryJson<'a> {
+    QueryJson { rows, version }
 }
 
 fn soap_cols(out: &mut String, row: &Row) {

@@ -2,6 +2,7 @@
 
 use super::{Realm, Session, World};
 use crate::ids;
+use crate::org::LockoutFault;
 
 /// How the user is logging in.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -131,8 +132,12 @@ impl World {
         if !file.api_enabled {
             return Err(LoginRefusal::ApiDisabledForOrg);
         }
+        self.expire_lockout(user);
         if self.locked_out(user) {
-            return Err(LoginRefusal::Lockout);
+            return Err(match self.orgs[org].file.lockout_fault {
+                LockoutFault::PasswordLockout => LoginRefusal::Lockout,
+                LockoutFault::InvalidLogin => LoginRefusal::InvalidLogin,
+            });
         }
         if !self.users[user].is_active {
             return Err(LoginRefusal::InvalidLogin);

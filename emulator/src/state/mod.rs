@@ -221,7 +221,9 @@ impl World {
     pub fn realm_of(&self, host: &str) -> Option<Realm> {
         let host = host.trim_end_matches('.').to_ascii_lowercase();
         match host.as_str() {
-            "login.salesforce.com" => Some(Realm::Login),
+            // localhost stands for login.salesforce.com, so a client can be pointed at the
+            // emulator with a loginUrl (`https://localhost:PORT`) and no resolver override.
+            "login.salesforce.com" | "localhost" => Some(Realm::Login),
             "test.salesforce.com" => Some(Realm::Test),
             h => self
                 .orgs
@@ -274,6 +276,17 @@ impl World {
     pub fn locked_out(&self, user: usize) -> bool {
         let u = &self.users[user];
         u.locked_manually || u.locked_until_ms.is_some_and(|t| self.now_ms() < t)
+    }
+
+    /// Forgets a lockout whose interval has lapsed, and the failures that caused it: after
+    /// `lockout_minutes` the user starts again with a clean failure streak.
+    pub fn expire_lockout(&mut self, user: usize) {
+        let now = self.now_ms();
+        let u = &mut self.users[user];
+        if u.locked_until_ms.is_some_and(|t| now >= t) {
+            u.locked_until_ms = None;
+            u.failed_streak = 0;
+        }
     }
 
     /// A permission from the profile or any assigned permission set.

@@ -38,6 +38,8 @@ pub struct OrgPatch {
     pub trusted_ip_ranges: Option<IpRanges>,
     /// The org's client IP.
     pub client_ip: Option<std::net::IpAddr>,
+    /// What a locked-out login answers.
+    pub lockout_fault: Option<crate::org::LockoutFault>,
 }
 
 impl World {
@@ -87,6 +89,7 @@ impl World {
                     "allow_set_password_self": o.file.allow_set_password_self,
                     "trusted_ip_ranges": o.file.trusted_ip_ranges,
                     "client_ip": o.file.client_ip.map(|ip| ip.to_string()),
+                    "lockout_fault": o.file.lockout_fault,
                     "api_requests": o.requests,
                     "request_limit_per_day": o.file.request_limit_per_day,
                     "users": users,
@@ -151,6 +154,9 @@ impl World {
         }
         if patch.client_ip.is_some() {
             f.client_ip = patch.client_ip;
+        }
+        if let Some(v) = patch.lockout_fault {
+            f.lockout_fault = v;
         }
     }
 

@@ -391,3 +391,14 @@ pub fn rest_base(server_url: &str) -> String {
     let host_end = server_url["https://".len()..].find('/').unwrap() + "https://".len();
     format!("{}/services/data/v{V}", &server_url[..host_end])
 }
+
+/// Asserts that `parts` occur in `text` in this order, without overlapping.
+pub fn assert_in_order(text: &str, parts: &[&str]) {
+    let mut from = 0;
+    for part in parts {
+        match text[from..].find(part) {
+            Some(i) => from += i + part.len(),
+            None => panic!("{part:?} not found after byte {from} of {text}"),
+        }
+    }
+}
