@@ -221,3 +221,24 @@ fn remediations_name_the_fix() {
         "invalid_grant names both causes: {grant}"
     );
 }
+
+#[test]
+fn every_preflight_refusal_sends_nothing() {
+    let mut count = 0;
+    for sc in support::scenarios::all() {
+        if !sc.name.starts_with("preflight ") {
+            continue;
+        }
+        count += 1;
+        let run = run(&sc.request, sc.script);
+        assert!(run.requests.is_empty(), "{}: a request was sent", sc.name);
+        assert_ne!(
+            run.result.status,
+            sfrpc_plugin::Status::Success,
+            "{}",
+            sc.name
+        );
+        assert_eq!(run.result.failed_logins, 0, "{}", sc.name);
+    }
+    assert!(count >= 60, "preflight scenarios: {count}");
+}

@@ -214,6 +214,51 @@ pub fn all() -> Vec<Scenario> {
             &["login[current]", "changeOwnPassword", "login[new]", "logout"], "UnableToConnect", "HTTP_STATUS", "current", true, 1),
         s("diagnose user inactive", request("diagnose"), vec![soap("login_success"), rest("query_user_inactive"), rest("query_permission_sets"), rest("password_status_ok"), soap("logout_ok")],
             &["login[current]", "GET query", "GET query", "GET password", "logout"], "LoginFailed", "USER_INACTIVE", "current", false, 0),
+        // ---- preflight rules that pass: the login goes ahead ----
+        s("heartbeat IPv6 egress inside an IPv6 CIDR: no token appended", {
+            let mut r = hb();
+            set_item(&mut r, "security-token", TOKEN);
+            r["site"]["egress_ips"] = json!(["2001:db8:1::7"]);
+            r["org"]["trusted_ip_ranges"] = json!(["203.0.113.0/24", "2001:db8:1::/48"]);
+            r
+        }, vec![soap("login_success"), soap("logout_ok")],
+            &["login[current]", "logout"], "Success", "OK", "current", false, 0),
+        s("heartbeat IPv6 egress inside an IPv6 start-end range", {
+            let mut r = hb();
+            r["site"]["egress_ips"] = json!(["2001:DB8:3::10"]);
+            r["org"]["trusted_ip_ranges"] = json!(["2001:db8:3::1-2001:db8:3::ff"]);
+            r
+        }, vec![soap("login_success"), soap("logout_ok")],
+            &["login[current]", "logout"], "Success", "OK", "current", false, 0),
+        s("heartbeat IPv6 egress outside, with token: appended", {
+            let mut r = hb();
+            set_item(&mut r, "security-token", TOKEN);
+            r["site"]["egress_ips"] = json!(["2001:db8:9::1"]);
+            r["org"]["trusted_ip_ranges"] = json!(["2001:db8:1::/48"]);
+            r
+        }, vec![soap("login_success"), soap("logout_ok")],
+            &["login[current+token]", "logout"], "Success", "OK", "current", false, 0),
+        s("change egress IP inside a start-end trusted range: no token, no reset", {
+            let mut r = ch();
+            set_item(&mut r, "security-token", TOKEN);
+            r["site"]["egress_ips"] = json!(["198.51.100.5"]);
+            r
+        }, vec![soap("login_success"), soap("change_own_password_ok"), soap("login_success"), soap("logout_ok"), soap("logout_ok")],
+            &["login[current]", "changeOwnPassword", "login[new]", "logout", "logout"], "Success", "OK", "new", false, 0),
+        s("heartbeat egress IP inside the login IP ranges", {
+            let mut r = hb();
+            r["org"]["login_ip_ranges"] = json!(["10.0.0.0/8", "203.0.113.1-203.0.113.20"]);
+            r
+        }, vec![soap("login_success"), soap("logout_ok")],
+            &["login[current]", "logout"], "Success", "OK", "current", false, 0),
+        s("heartbeat IPv6 egress inside IPv6 login and trusted ranges", {
+            let mut r = hb();
+            r["site"]["egress_ips"] = json!(["2001:db8:1::150"]);
+            r["org"]["trusted_ip_ranges"] = json!(["2001:db8:1::/48"]);
+            r["org"]["login_ip_ranges"] = json!(["2001:db8:1::100-2001:db8:1::1ff"]);
+            r
+        }, vec![soap("login_success"), soap("logout_ok")],
+            &["login[current]", "logout"], "Success", "OK", "current", false, 0),
         // ---- change, self mode ----
         s("change ok", ch(), vec![soap("login_success"), soap("change_own_password_ok"), soap("login_success"), soap("logout_ok"), soap("logout_ok")],
             &["login[current]", "changeOwnPassword", "login[new]", "logout", "logout"], "Success", "OK", "new", false, 0),
@@ -606,8 +651,68 @@ fn preflight() -> Vec<Scenario> {
         "ArgumentError",
         "INVALID_REQUEST",
     );
-    // Control characters would make invalid XML and cost a failed login: refused up front.
+    // Requests with a pending password: still unsettled after a refusal.
     let mut pending_cases = Vec::new();
+    let mut r = hb();
+    set_item(&mut r, "url", "");
+    add("missing url", r, "ArgumentError", "INVALID_REQUEST");
+    let mut r = with_oauth(hb());
+    set_item(&mut r, "client-secret", "");
+    add(
+        "oauth without client secret",
+        r,
+        "ArgumentError",
+        "INVALID_REQUEST",
+    );
+    let mut r = with_privileged(ch());
+    r["privileged_secret"]["url"] = json!("https://acme.my.salesforce.com");
+    add(
+        "privileged account with a My Domain URL",
+        r,
+        "ArgumentError",
+        "LOGIN_URL_NOT_ALLOWED",
+    );
+    let mut r = with_privileged(ch());
+    r["privileged_secret"]["url"] = json!("http://login.salesforce.com");
+    add(
+        "privileged account with an http URL",
+        r,
+        "ArgumentError",
+        "LOGIN_URL_NOT_ALLOWED",
+    );
+    let mut r = ch();
+    r["pending_password"] = json!(NEW);
+    pending_cases.push(("new_password equals pending_password".to_owned(), r));
+    let mut r = hb();
+    r["site"]["egress_ips"] = json!(["2001:db8:1::7"]);
+    r["org"]["trusted_ip_ranges"] = json!(["2001:db8:2::/48", "2001:db8:3::1-2001:db8:3::ff"]);
+    add(
+        "IPv6 egress outside IPv6 trusted ranges without token",
+        r,
+        "LoginFailed",
+        "SECURITY_TOKEN_REQUIRED",
+    );
+    let mut r = hb();
+    r["site"]["egress_ips"] = json!(["2001:db8:1::7"]);
+    r["org"]["trusted_ip_ranges"] = json!(["2001:db8:1::/48"]);
+    r["org"]["login_ip_ranges"] = json!(["2001:db8:1::100-2001:db8:1::1ff"]);
+    add(
+        "IPv6 egress outside an IPv6 start-end login range",
+        r,
+        "AccessDenied",
+        "EGRESS_IP_OUTSIDE_LOGIN_RANGES",
+    );
+    let mut r = ch();
+    r["site"]["egress_ips"] = json!(["2001:db8:1::7"]);
+    r["org"]["trusted_ip_ranges"] = json!(["203.0.113.0/24"]);
+    set_item(&mut r, "security-token", TOKEN);
+    add(
+        "IPv6 egress outside IPv4-only trusted ranges: token would be reset",
+        r,
+        "AccessDenied",
+        "TOKEN_WOULD_BE_RESET",
+    );
+    // Control characters would make invalid XML and cost a failed login: refused up front.
     for bad in ["\u{0}", "\u{7}", "\t", "\n", "\r", "\u{1f}", "\u{7f}"] {
         let esc = bad.escape_unicode().to_string();
         let mut r = ch();
@@ -652,7 +757,7 @@ fn preflight() -> Vec<Scenario> {
         );
         let mut r = hb();
         r["pending_password"] = json!(format!("{PENDING}{bad}x"));
-        pending_cases.push((esc, r));
+        pending_cases.push((format!("control {esc} in pending_password"), r));
     }
     for (esc, r) in pending_cases {
         v.push(s(
