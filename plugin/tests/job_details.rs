@@ -6,7 +6,8 @@ mod support;
 
 use serde_json::json;
 use sfrpc_plugin::{
-    CheckOutcome, CredentialRole, HttpResponse, Job, Output, TransportError, TransportErrorKind,
+    ActivePassword, CheckOutcome, CredentialRole, HttpResponse, Job, Output, TransportError,
+    TransportErrorKind,
 };
 use support::*;
 
@@ -438,25 +439,41 @@ fn answers_for_unknown_ids_are_ignored() {
 
 #[test]
 fn any_answer_at_any_step_ends_the_job_without_panicking() {
-    let bodies: Vec<(u16, String)> = vec![
-        (200, String::new()),
-        (200, "{}".to_owned()),
-        (200, "[]".to_owned()),
-        (200, "<?xml version=\"1.0\"?><!DOCTYPE x [<!ENTITY a \"b\">]><x>&a;</x>".to_owned()),
-        (200, "<soapenv:Envelope xmlns:soapenv=\"http://schemas.xmlsoap.org/soap/envelope/\"><soapenv:Body/></soapenv:Envelope>".to_owned()),
-        (204, String::new()),
-        (999, "\u{0}\u{ffff}".to_owned()),
-        (500, "{\"error\":\"x\"}".to_owned()),
-        (200, fixture("soap/query_empty.xml")),
-        (200, fixture("rest/password_status_expired.json")),
-        (200, fixture("oauth/token_success.json")),
+    let mut replies: Vec<Reply> = vec![
+        Reply::Http(200, String::new()),
+        Reply::Http(200, "{}".to_owned()),
+        Reply::Http(200, "[]".to_owned()),
+        Reply::Http(200, "<?xml version=\"1.0\"?><!DOCTYPE x [<!ENTITY a \"b\">]><x>&a;</x>".to_owned()),
+        Reply::Http(200, "<soapenv:Envelope xmlns:soapenv=\"http://schemas.xmlsoap.org/soap/envelope/\"><soapenv:Body/></soapenv:Envelope>".to_owned()),
+        Reply::Http(204, String::new()),
+        Reply::Http(999, "\u{0}\u{ffff}".to_owned()),
+        Reply::Http(500, "{\"error\":\"x\"}".to_owned()),
+        Reply::Http(200, fixture("soap/query_empty.xml")),
+        Reply::Http(200, fixture("rest/password_status_expired.json")),
+        Reply::Http(200, fixture("oauth/token_success.json")),
+        Reply::Http(200, fixture("soap/login_password_expired.xml")),
+        soap("fault_INVALID_LOGIN"),
+        soap("fault_INVALID_NEW_PASSWORD"),
+        soap("fault_INVALID_OPERATION_WITH_EXPIRED_PASSWORD"),
+        oauth("error_invalid_grant"),
     ];
+    for kind in [
+        TransportErrorKind::Timeout,
+        TransportErrorKind::Reset,
+        TransportErrorKind::TooLarge,
+        TransportErrorKind::Denied,
+    ] {
+        replies.push(fail(kind, true));
+        replies.push(fail(kind, false));
+    }
     let requests = [
         request("heartbeat"),
         with_pending(request("change")),
         with_privileged(request("change")),
         with_oauth(request("diagnose")),
         with_token_ip_unknown(request("change")),
+        request("change"),
+        with_oauth(request("change")),
     ];
     let good = [
         soap("login_success"),
@@ -466,26 +483,41 @@ fn any_answer_at_any_step_ends_the_job_without_panicking() {
         soap("logout_ok"),
         soap("logout_ok"),
     ];
+    let is_change = |r: &sfrpc_plugin::HttpRequest| {
+        r.body.contains(":changeOwnPassword>") || r.body.contains(":setPassword>")
+    };
     for req in &requests {
-        for position in 0..5 {
-            for (status, body) in &bodies {
+        for position in 0..6 {
+            for odd in &replies {
                 let mut job = Job::new(&req.to_string(), 0);
                 let mut sent = 0;
-                let mut done = false;
+                let mut result = None;
+                // Whether a change request went out and got an answer that may mean it applied.
+                let mut change_maybe_applied = false;
                 for _ in 0..32 {
                     match job.poll(0) {
-                        Output::Done(_) => {
-                            done = true;
+                        Output::Done(r) => {
+                            result = Some(r);
                             break;
                         }
                         Output::Wait => panic!("waiting with nothing outstanding"),
                         Output::Send(r) => {
                             let reply = if sent == position {
-                                Reply::Http(*status, body.clone())
+                                odd.clone()
                             } else {
                                 good[sent.min(good.len() - 1)].clone()
                             };
                             sent += 1;
+                            if is_change(&r) {
+                                change_maybe_applied |= match &reply {
+                                    Reply::Http(_, body) => !body.contains("Fault>"),
+                                    Reply::Transport(kind, maybe_sent) => {
+                                        *kind != TransportErrorKind::Denied
+                                            && (*maybe_sent
+                                                || *kind == TransportErrorKind::TooLarge)
+                                    }
+                                };
+                            }
                             match reply {
                                 Reply::Http(status, body) => job.handle_response(
                                     r.id,
@@ -496,12 +528,39 @@ fn any_answer_at_any_step_ends_the_job_without_panicking() {
                                     },
                                     0,
                                 ),
-                                Reply::Transport(..) => unreachable!(),
+                                Reply::Transport(kind, maybe_sent) => job.handle_transport_error(
+                                    r.id,
+                                    TransportError {
+                                        kind,
+                                        maybe_sent,
+                                        detail: None,
+                                    },
+                                    0,
+                                ),
                             }
                         }
                     }
                 }
-                assert!(done, "job did not finish");
+                let result = result.expect("the job finishes");
+                if !change_maybe_applied {
+                    assert_ne!(
+                        result.active_password,
+                        ActivePassword::New,
+                        "no change request was acknowledged, yet active is new ({}, code {})",
+                        req["operation"],
+                        result.code
+                    );
+                }
+                let budget = if req.get("pending_password").is_some() {
+                    2
+                } else {
+                    1
+                };
+                assert!(
+                    result.failed_logins <= budget,
+                    "at most {budget} failed login(s) per job, got {}",
+                    result.failed_logins
+                );
             }
         }
     }
