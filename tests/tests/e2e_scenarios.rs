@@ -39,6 +39,8 @@ scenarios! {
     fault_login_reset,
     fault_change_reset_before,
     fault_change_reset_after,
+    fault_change_reset_after_then_salesforce_unavailable,
+    fault_change_reset_before_then_salesforce_unavailable,
     fault_change_http_500_html,
     fault_change_malformed,
     fault_set_password_reset_after,
