@@ -1,8 +1,8 @@
 //! IP ranges as Salesforce admins write them: CIDR (`203.0.113.0/24`), `start-end` pairs
 //! (`198.51.100.1-198.51.100.9`) or a single address; IPv4 and IPv6.
 
+use core::net::IpAddr;
 use std::fmt;
-use std::net::IpAddr;
 use std::str::FromStr;
 
 use ipnet::IpNet;

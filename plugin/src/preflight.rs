@@ -2,7 +2,7 @@
 //! the first failure (later checks say "not reached"); diagnose evaluates them all. Either way
 //! a failure means no request is sent.
 
-use std::net::IpAddr;
+use core::net::IpAddr;
 
 use secrecy::ExposeSecret;
 

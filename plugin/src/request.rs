@@ -1,7 +1,7 @@
 //! The request a host hands the plugin (SPEC 3): operation, secret record, new / pending
 //! password, privileged account, site and org preconditions, login method and API version.
 
-use std::net::IpAddr;
+use core::net::IpAddr;
 
 use secrecy::{ExposeSecret, SecretString};
 use serde_json::Value;
