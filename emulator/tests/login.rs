@@ -457,3 +457,37 @@ async fn login_scope_header_and_rate_limit() {
     h.advance(3600).await;
     h.session(LOGIN, u, p).await;
 }
+
+#[tokio::test]
+async fn localhost_stands_for_login_salesforce_com() {
+    let h = Harness::start().await;
+    let port = h.emu.addr().port();
+    let local = format!("https://localhost:{port}");
+    let (u, p, t) = ADMIN;
+    let s = h.session(&local, u, &format!("{p}{t}")).await;
+    // The instance keeps the port the client used, so a hosts-file entry for the My Domain
+    // is all a client without a resolver override needs.
+    assert_eq!(
+        s.server_url,
+        format!("https://acme.my.salesforce.com:{port}/services/Soap/u/{V}/00D5g000004XyZa")
+    );
+    // Production only: a sandbox user is refused there, as on login.salesforce.com.
+    let (su, sp, _) = UAT;
+    let (status, body) = h.login_raw(&local, V, su, sp).await;
+    assert_eq!(
+        (status, fault_code(&body).as_deref()),
+        (500, Some("INVALID_LOGIN"))
+    );
+    // Any other name is still misdirected.
+    for host in ["unknown.example.com", "127.0.0.1", "localhost.example.com"] {
+        let r = h
+            .http
+            .post(format!("{LOGIN}/services/Soap/u/{V}"))
+            .header("host", host)
+            .body(login_envelope(u, &format!("{p}{t}")))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), 421, "{host}");
+    }
+}

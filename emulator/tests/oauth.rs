@@ -158,3 +158,89 @@ async fn oauth_errors_are_objects_with_http_400() {
         .unwrap()
         .starts_with("https://test.salesforce.com/id/"));
 }
+
+async fn token_raw(h: &Harness, host: &str, form: &[(&str, &str)]) -> (u16, String) {
+    let r = h
+        .http
+        .post(format!("{host}/services/oauth2/token"))
+        .form(form)
+        .send()
+        .await
+        .unwrap();
+    (r.status().as_u16(), r.text().await.unwrap())
+}
+
+#[tokio::test]
+async fn identity_url_names_the_login_host_of_the_orgs_kind() {
+    let h = Harness::start().await;
+    let (u, p, t) = ADMIN;
+    let pt = format!("{p}{t}");
+    let prod = "https://login.salesforce.com/id/00D5g000004XyZaEAK/0055g00000AdMiNAAV";
+    // Whatever host the request came in on: the My Domain, or localhost standing in for
+    // login.salesforce.com (with a port).
+    let port = h.emu.addr().port();
+    let local = format!("https://localhost:{port}");
+    for host in [LOGIN, "https://acme.my.salesforce.com", local.as_str()] {
+        let (status, v) = token(&h, host, &grant(ACME_APP, u, &pt)).await;
+        assert_eq!(status, 200, "{host}: {v}");
+        assert_eq!(v["id"], prod, "{host}");
+    }
+    let uat_app = (
+        "3MVG9acmeUatRotatorConsumerKey001",
+        "ACMEUATCONSUMERSECRET001",
+    );
+    let (su, sp, _) = UAT;
+    let (status, v) = token(
+        &h,
+        "https://acme--uat.sandbox.my.salesforce.com",
+        &grant(uat_app, su, sp),
+    )
+    .await;
+    assert_eq!(status, 200, "{v}");
+    assert!(
+        v["id"]
+            .as_str()
+            .unwrap()
+            .starts_with("https://test.salesforce.com/id/00D7x000001UaTqEAK/"),
+        "{v}"
+    );
+}
+
+#[tokio::test]
+async fn answers_keep_salesforces_key_order() {
+    let h = Harness::start().await;
+    let (u, p, t) = ADMIN;
+    let pt = format!("{p}{t}");
+    let (status, raw) = token_raw(&h, LOGIN, &grant(ACME_APP, u, &pt)).await;
+    assert_eq!(status, 200);
+    assert_in_order(
+        &raw,
+        &[
+            r#"{"access_token":"#,
+            r#","instance_url":"https://acme.my.salesforce.com","id":"https://login.salesforce.com/id/"#,
+            r#","token_type":"Bearer","issued_at":"#,
+            r#","signature":"#,
+        ],
+    );
+    let (status, raw) = token_raw(&h, LOGIN, &grant(ACME_APP, u, "wrong")).await;
+    assert_eq!(
+        (status, raw.as_str()),
+        (
+            400,
+            r#"{"error":"invalid_grant","error_description":"authentication failure"}"#
+        )
+    );
+    // REST errors: message first, then errorCode.
+    let r = h
+        .http
+        .get("https://acme.my.salesforce.com/services/data/v64.0/query?q=SELECT+Id+FROM+User")
+        .bearer_auth("00D5g000004XyZa!nope")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 401);
+    assert_eq!(
+        r.text().await.unwrap(),
+        r#"[{"message":"Session expired or invalid","errorCode":"INVALID_SESSION_ID"}]"#
+    );
+}
