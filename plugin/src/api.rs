@@ -10,12 +10,14 @@
 
 use serde::{Deserialize, Serialize};
 use std::fmt;
+use zeroize::Zeroize;
 
 /// Identifies one request of a job; the host echoes it back with the answer.
 pub type RequestId = u64;
 
 /// An HTTPS request the plugin wants sent. Bodies and some headers carry secrets (passwords,
-/// session ids): `Debug` redacts them, and hosts must never log them.
+/// session ids): `Debug` redacts them, hosts must never log them, and the body and header values
+/// are zeroized on drop (so fields can be borrowed or cloned, not moved out).
 #[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct HttpRequest {
     /// Echo this back in `handle_response` / `handle_transport_error`.
@@ -46,8 +48,19 @@ impl fmt::Debug for HttpRequest {
     }
 }
 
+impl Drop for HttpRequest {
+    fn drop(&mut self) {
+        // Bodies carry passwords and session ids, headers a bearer token.
+        self.body.zeroize();
+        for (_, value) in &mut self.headers {
+            value.zeroize();
+        }
+    }
+}
+
 /// What came back over HTTP. The host caps the body size (1 MiB) and reports a bigger one as
-/// [`TransportErrorKind::TooLarge`]; the plugin checks the size again itself.
+/// [`TransportErrorKind::TooLarge`]; the plugin checks the size again itself. The body is
+/// zeroized on drop.
 #[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct HttpResponse {
     /// HTTP status code.
@@ -69,6 +82,13 @@ impl fmt::Debug for HttpResponse {
                 &format_args!("[REDACTED {} bytes]", self.body.len()),
             )
             .finish()
+    }
+}
+
+impl Drop for HttpResponse {
+    fn drop(&mut self) {
+        // A login answer carries a session id (or an OAuth access token).
+        self.body.zeroize();
     }
 }
 

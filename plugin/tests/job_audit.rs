@@ -113,20 +113,21 @@ fn expired_verification_login_is_reported_and_the_change_stands() {
 }
 
 #[test]
-fn a_denied_logout_is_a_warn_check_not_the_outcome() {
+fn a_denied_logout_ends_egress_denied_unless_a_change_was_sent() {
     let run = run(
         &request("heartbeat"),
         vec![soap("login_success_evil_server_url")],
     );
-    assert_eq!(run.result.code, "OK");
+    // SPEC 6: a serverUrl outside the allowlist ends the job with EGRESS_DENIED.
+    assert_eq!(run.result.code, "EGRESS_DENIED");
+    assert!(run.result.remediation.is_some());
     let check = run
         .result
         .checks
         .iter()
         .find(|c| c.name == "logout_egress")
         .expect("the denial is a check");
-    assert_eq!(check.outcome, CheckOutcome::Warn);
-    assert!(check.remediation.is_some());
+    assert_eq!(check.outcome, CheckOutcome::Fail);
 }
 
 #[test]

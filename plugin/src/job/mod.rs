@@ -350,22 +350,34 @@ impl Machine {
         match failure {
             None => self.log.push("Logged out".to_owned()),
             Some(f) => {
-                // The rule (SPEC 4): a logout that fails never changes the outcome, whatever
-                // the failure (an egress denial included) and whichever credential opened the
-                // session. Every session comes from a login that worked, so the outcome was
-                // decided on firmer ground than a logout can give (and after an accepted change
-                // the vault must store the new password). An egress denial is still something
-                // the operator must act on: it becomes a `warn` check besides the log line.
+                // The rule: a logout that fails never changes the outcome (SPEC 4), except an
+                // egress denial while no change was sent: the login answered a serverUrl
+                // outside the allowlist, which ends the job with EGRESS_DENIED (SPEC 6)
+                // whichever credential logged in, since every later call (a change included)
+                // would be refused the same way. `active_password` keeps what the login
+                // settled. After a change was sent (acknowledged or maybe applied) the outcome
+                // stands, so the vault still learns that the new password is (or may be) in
+                // effect; the denial is then a `warn` check.
                 let o = self.outcome_of(Phase::Logout, &f);
-                self.log.push(format!("{} (the outcome stands)", o.message));
                 if o.code == "EGRESS_DENIED" {
+                    let decides = matches!(self.fate, Fate::NotSent);
                     self.checks.push(Check {
                         name: "logout_egress".to_owned(),
-                        outcome: crate::result::CheckOutcome::Warn,
+                        outcome: if decides {
+                            crate::result::CheckOutcome::Fail
+                        } else {
+                            crate::result::CheckOutcome::Warn
+                        },
                         detail: o.message.clone(),
                         remediation: o.remediation.clone(),
                     });
+                    if decides {
+                        self.log.push(o.message.clone());
+                        self.decided = Some(o);
+                        return self.next_logout();
+                    }
                 }
+                self.log.push(format!("{} (the outcome stands)", o.message));
             }
         }
         self.next_logout();

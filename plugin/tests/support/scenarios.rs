@@ -145,11 +145,12 @@ pub fn all() -> Vec<Scenario> {
         s("heartbeat oauth non-https instance_url", with_oauth(hb()),
             vec![http(200, &fixture("oauth/token_success.json").replace("https://acme.my", "http://acme.my"))],
             &["token[current]"], "AccessDenied", "EGRESS_DENIED", "current", false, 0),
-        // A logout never changes the outcome (SPEC 4); the denial is a warn check.
-        s("heartbeat evil serverUrl: logout denied by the host, outcome stands", hb(), vec![soap("login_success_evil_server_url")],
-            &["login[current]", "DENIED logout"], "Success", "OK", "current", false, 0),
-        s("heartbeat pending, evil serverUrl: logout denied, outcome stands", with_pending(hb()), vec![soap("login_success_evil_server_url")],
-            &["login[pending]", "DENIED logout"], "Success", "OK", "pending", false, 0),
+        // A serverUrl outside the allowlist ends the job with EGRESS_DENIED (SPEC 6) when no
+        // change was sent, whichever credential logged in; active_password stays the truth.
+        s("heartbeat evil serverUrl: logout denied by the host", hb(), vec![soap("login_success_evil_server_url")],
+            &["login[current]", "DENIED logout"], "AccessDenied", "EGRESS_DENIED", "current", false, 0),
+        s("heartbeat pending, evil serverUrl: logout denied, pending settled", with_pending(hb()), vec![soap("login_success_evil_server_url")],
+            &["login[pending]", "DENIED logout"], "AccessDenied", "EGRESS_DENIED", "pending", false, 0),
         s("privileged change, evil serverUrl: lookup denied", with_privileged(ch()), vec![soap("login_success_evil_server_url")],
             &["login[privileged]", "DENIED query", "DENIED logout"], "AccessDenied", "EGRESS_DENIED", "current", false, 0),
         s("heartbeat logout fails: outcome unchanged", hb(),
