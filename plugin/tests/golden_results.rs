@@ -1,0 +1,111 @@
+//! Golden results: whole result JSONs (status, code, message, remediation, checks, log lines)
+//! compared exactly with `fixtures/results/*.json`, so any change an operator or a vault would
+//! see shows up in review.
+//!
+//! After an intended change, rewrite them with
+//! `SFRPC_BLESS=1 cargo test -p sfrpc-plugin --test golden_results` and review the diff.
+
+mod support;
+
+use serde_json::Value;
+use support::*;
+
+const BLESS: &str = "SFRPC_BLESS";
+
+fn cases() -> Vec<(&'static str, Value, Vec<Reply>)> {
+    vec![
+        (
+            "heartbeat_success",
+            request("heartbeat"),
+            vec![soap("login_success"), soap("logout_ok")],
+        ),
+        (
+            "change_success",
+            request("change"),
+            vec![
+                soap("login_success"),
+                soap("change_own_password_ok"),
+                soap("login_success"),
+                soap("logout_ok"),
+                soap("logout_ok"),
+            ],
+        ),
+        (
+            "heartbeat_login_failed",
+            request("heartbeat"),
+            vec![soap("fault_INVALID_LOGIN")],
+        ),
+        (
+            "change_preflight_token_would_be_reset",
+            {
+                let mut r = request("change");
+                r["site"]["egress_ips"] = serde_json::json!(["192.0.2.50"]);
+                set_item(&mut r, "security-token", TOKEN);
+                r
+            },
+            vec![],
+        ),
+    ]
+}
+
+#[test]
+fn results_match_their_golden_files() {
+    let bless = std::env::var(BLESS).is_ok_and(|v| v == "1");
+    let dir = fixtures_dir().join("results");
+    let mut problems = Vec::new();
+    for (name, req, script) in cases() {
+        let run = run(&req, script);
+        let got = serde_json::to_string_pretty(&run.result).expect("serializes") + "\n";
+        let path = dir.join(format!("{name}.json"));
+        if bless {
+            std::fs::create_dir_all(&dir).expect("results dir");
+            std::fs::write(&path, &got).expect("write golden result");
+            continue;
+        }
+        match std::fs::read_to_string(&path) {
+            Ok(want) if want == got => {}
+            Ok(want) => {
+                // Name the first differing line (results hold no secret: see tests/leaks.rs).
+                let line = want
+                    .lines()
+                    .zip(got.lines())
+                    .position(|(a, b)| a != b)
+                    .unwrap_or_else(|| want.lines().count().min(got.lines().count()));
+                problems.push(format!(
+                    "{name}: differs from fixtures/results/{name}.json at line {}:\n  want {:?}\n   got {:?}",
+                    line + 1,
+                    want.lines().nth(line).unwrap_or_default(),
+                    got.lines().nth(line).unwrap_or_default()
+                ));
+            }
+            Err(_) => problems.push(format!("{name}: fixtures/results/{name}.json is missing")),
+        }
+    }
+    assert!(
+        problems.is_empty(),
+        "{}\n(after an intended change: {BLESS}=1 cargo test -p sfrpc-plugin --test golden_results)",
+        problems.join("\n")
+    );
+}
+
+#[test]
+fn golden_results_hold_no_secret() {
+    for entry in std::fs::read_dir(fixtures_dir().join("results"))
+        .expect("results dir")
+        .flatten()
+    {
+        let text = std::fs::read_to_string(entry.path()).unwrap_or_default();
+        for (i, secret) in REQUEST_SECRETS.iter().enumerate() {
+            assert!(
+                !text.contains(secret),
+                "request secret #{i} appears in {}",
+                entry.path().display()
+            );
+        }
+        assert!(
+            !text.contains("FAKESESSION"),
+            "a session id in {}",
+            entry.path().display()
+        );
+    }
+}
