@@ -80,7 +80,7 @@ test("a refused login is counted once and never retried", async () => {
   const seen = [];
   const send = async (req) => {
     seen.push(/<(\w+:)?login\b/.test(req.body) ? "login" : "other");
-    return { response: { status: 500, headers: [["Content-Type", "text/xml; charset=utf-8"]], body: soap("login_fault_invalid_login.xml") } };
+    return { response: { status: 500, headers: [["Content-Type", "text/xml; charset=utf-8"]], body: soap("fault_INVALID_LOGIN.xml") } };
   };
   const result = await runJob(request("change"), { allowlist, send });
   assert.equal(result.status, "LoginFailed", result.code);
