@@ -483,10 +483,12 @@ fn transport_matrix(kind: K, code: &'static str, status: &'static str, retryable
         v.push(s(format!("privileged {kind:?} at lookup (maybe_sent {sent})"), with_privileged(ch()),
             vec![soap("login_success"), fail(kind, sent), soap("logout_ok")],
             &["login[privileged]", "query", "logout"], status, code, "current", retryable, 0));
-        // Logout: never changes the outcome.
+        // Logout: never changes the outcome, but an egress denial before any change was sent
+        // (the serverUrl is outside the allowlist: SPEC 6).
+        let (hb_status, hb_code) = if kind == K::Denied { ("AccessDenied", "EGRESS_DENIED") } else { ("Success", "OK") };
         v.push(s(format!("heartbeat {kind:?} at logout (maybe_sent {sent})"), hb(),
             vec![soap("login_success"), fail(kind, sent)],
-            &["login[current]", "logout"], "Success", "OK", "current", false, 0));
+            &["login[current]", "logout"], hb_status, hb_code, "current", false, 0));
         v.push(s(format!("change {kind:?} at the second logout (maybe_sent {sent})"), ch(),
             vec![soap("login_success"), soap("change_own_password_ok"), soap("login_success"), soap("logout_ok"), fail(kind, sent)],
             &["login[current]", "changeOwnPassword", "login[new]", "logout", "logout"], "Success", "OK", "new", false, 0));
