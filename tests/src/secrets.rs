@@ -99,15 +99,32 @@ pub fn find_leak(text: &str, secrets: &[String]) -> Option<usize> {
     secrets.iter().position(|s| text.contains(s.as_str()))
 }
 
-/// Panics if any secret appears in the run's stdout or stderr; the message names the stream
-/// and the secret's index, never the secret.
+/// Whether `text` holds something shaped like a Salesforce session id or OAuth access token
+/// (the emulator issues them at random, so no list can name them): a 15-character org id
+/// starting `00D`, `!`, then at least 20 more token characters.
+pub fn has_session_id(text: &str) -> bool {
+    let bytes = text.as_bytes();
+    let token = |b: &u8| b.is_ascii_alphanumeric() || b"._".contains(b);
+    bytes.iter().enumerate().any(|(i, &b)| {
+        b == b'!'
+            && i >= 15
+            && bytes[i - 15..i].starts_with(b"00D")
+            && bytes[i - 15..i].iter().all(u8::is_ascii_alphanumeric)
+            && bytes[i + 1..].iter().take_while(|b| token(b)).count() >= 20
+    })
+}
+
+/// Panics if any secret, or anything shaped like a session id, appears in the run's stdout or
+/// stderr; the message names the stream and the secret's index, never the secret.
 pub fn assert_no_leak(what: &str, stdout: &str, stderr: &str, extra: &[String]) {
     let mut all = fixture_secrets();
     all.extend(extra.iter().filter(|s| s.len() >= MIN_LEN).cloned());
-    if let Some(i) = find_leak(stdout, &all) {
-        panic!("{what}: secret #{i} of the scan list appears on stdout");
-    }
-    if let Some(i) = find_leak(stderr, &all) {
-        panic!("{what}: secret #{i} of the scan list appears on stderr");
+    for (stream, text) in [("stdout", stdout), ("stderr", stderr)] {
+        if let Some(i) = find_leak(text, &all) {
+            panic!("{what}: secret #{i} of the scan list appears on {stream}");
+        }
+        if has_session_id(text) {
+            panic!("{what}: a session id appears on {stream}");
+        }
     }
 }

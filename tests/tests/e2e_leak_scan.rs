@@ -61,3 +61,22 @@ fn request_secrets_cover_both_secret_forms() {
         ]
     );
 }
+
+#[test]
+fn session_ids_are_caught_by_their_shape() {
+    use sfrpc_e2e::secrets::has_session_id;
+    let sid = format!("00D5g00000E2EPR!AQ{}", "x1Y2z3".repeat(10));
+    assert!(has_session_id(&format!("session {sid} here")));
+    assert!(has_session_id(&sid));
+    assert!(!has_session_id("org 00D5g00000E2EPR! and more"));
+    assert!(!has_session_id("00D5g00000E2EPR is an org id"));
+    assert!(!has_session_id("Wow!AQ this is just prose with an exclamation"));
+    let caught = std::panic::catch_unwind(|| assert_no_leak("t", &sid, "", &[]));
+    let message = caught.expect_err("a session id panics");
+    let text = message
+        .downcast_ref::<String>()
+        .cloned()
+        .unwrap_or_default();
+    assert!(text.contains("session id on stdout") || text.contains("stdout"));
+    assert!(!text.contains("!AQ"), "the panic names no session id");
+}
