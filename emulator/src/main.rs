@@ -1,4 +1,4 @@
-//! `sfrpc-emulator --org FILE [--org FILE …] --listen 127.0.0.1:0 --ca-out DIR [--client-ip IP]`
+//! `sfrpc-emulator --org FILE [--org FILE …] --ca-out DIR [--listen 127.0.0.1:0] [--client-ip IP]`
 //! prints one JSON line `{"addr": …, "ca_cert": …}` once ready, then serves until killed.
 
 use std::io::Write;

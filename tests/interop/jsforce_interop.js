@@ -10,7 +10,11 @@ const jsforce = require('jsforce');
 
 const CLIENT = 'jsforce';
 const VERSION = '64.0';
-const LOGIN_URL = 'https://login.salesforce.com';
+const addr = process.env.SFRPC_EMULATOR_ADDR;
+const emulatorPort = Number(addr.slice(addr.lastIndexOf(':') + 1));
+// loginUrl pointed at the emulator: it answers localhost as login.salesforce.com (its CA is
+// trusted through NODE_EXTRA_CA_CERTS, its certificate names localhost).
+const LOGIN_URL = `https://localhost:${emulatorPort}`;
 const SANDBOX_LOGIN_URL = 'https://test.salesforce.com';
 const INVALID_LOGIN = 'Invalid username, password, security token; or user locked out.';
 const MUST_USE_TOKEN =
@@ -23,7 +27,6 @@ const MUST_USE_TOKEN =
   ' Reset My Security Token.';
 const EXPIRED = 'Unable to login because the used password has expired.';
 
-const addr = process.env.SFRPC_EMULATOR_ADDR;
 const ca = fs.readFileSync(process.env.SFRPC_EMULATOR_CA);
 const plan = JSON.parse(fs.readFileSync(process.env.SFRPC_INTEROP_PLAN, 'utf8'));
 
@@ -124,9 +127,19 @@ async function main() {
   await run('soap_login', async () => {
     const { conn, info } = await login(admin.username, admin.password + (admin.token || ''));
     expect(/^005/.test(info.id) && /^00D/.test(info.organizationId), `ids ${info.id}`);
-    expect(/^https:\/\/[^/:]+\.my\.salesforce\.com$/.test(conn.instanceUrl), conn.instanceUrl);
+    expect(/^https:\/\/[^/:]+\.my\.salesforce\.com(:\d+)?$/.test(conn.instanceUrl), conn.instanceUrl);
     state.admin = conn;
     return `instanceUrl ${conn.instanceUrl}`;
+  });
+
+  await run('login_url_localhost', async () => {
+    expect(state.admin, 'no admin session (login failed)');
+    expect(state.admin.loginUrl === LOGIN_URL, `loginUrl ${state.admin.loginUrl}`);
+    const routed = globalThis.__sfrpcRouted || [];
+    expect(!routed.includes('login.salesforce.com'), 'the login went through the hook');
+    // The instance keeps the port the login came in on.
+    expect(state.admin.instanceUrl.endsWith(`.my.salesforce.com:${emulatorPort}`), state.admin.instanceUrl);
+    return `loginUrl https://localhost:PORT, instanceUrl ${state.admin.instanceUrl}`;
   });
 
   await run('rest_query_user', async () => {
@@ -202,7 +215,7 @@ async function main() {
 
   await run('routed_by_name', async () => {
     const names = [...new Set(globalThis.__sfrpcRouted || [])].sort();
-    expect(names.includes('login.salesforce.com'), `saw ${names.join(' ')}`);
+    expect(!names.includes('login.salesforce.com'), `saw ${names.join(' ')}`);
     expect(names.includes('test.salesforce.com'), `saw ${names.join(' ')}`);
     expect(names.some((n) => n.endsWith('.my.salesforce.com')), `saw ${names.join(' ')}`);
     return names.join(' ');

@@ -1,7 +1,11 @@
 'use strict';
 // Preload (`node --require ./route-to-emulator.js ...`): every TLS connection to
-// `*.salesforce.com:443` goes to the emulator at SFRPC_EMULATOR_ADDR, keeping the real name as
-// the TLS server name (SNI and certificate check) and in the Host header. jsforce 3.10.8 sends
+// `*.salesforce.com` (on 443, or on the emulator's port: the instance URLs of a login made
+// through `https://localhost:PORT` keep that port) goes to the emulator at
+// SFRPC_EMULATOR_ADDR, keeping the real name as the TLS server name (SNI and certificate
+// check) and in the Host header. Logins need no routing: jsforce's loginUrl is
+// `https://localhost:PORT`, which the emulator answers as login.salesforce.com; the hook is
+// there for the My Domain serverUrl hosts and test.salesforce.com. jsforce 3.10.8 sends
 // its HTTP through node-fetch 2 over `https.globalAgent`, whose createConnection calls
 // `tls.connect(options)`; wrapping `tls.connect` covers it and anything else. Connections to
 // any other non-loopback address are refused so a mistake can never reach the internet.
@@ -51,8 +55,10 @@ tls.connect = function connect(...args) {
   const host = options.host || options.hostname || 'localhost';
   const port = Number(options.port || 443);
   if (isSalesforce(host)) {
-    if (port !== 443) {
-      throw new Error(`route-to-emulator: ${host} asked on port ${port}, expected 443`);
+    if (port !== 443 && port !== emulatorPort) {
+      throw new Error(
+        `route-to-emulator: ${host} asked on port ${port}, expected 443 or ${emulatorPort}`,
+      );
     }
     routed.push(host);
     options.servername = options.servername || host;

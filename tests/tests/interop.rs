@@ -265,17 +265,62 @@ fn counter(state: &Value, name: &str) -> u64 {
         .unwrap_or_else(|| panic!("user state has no {name}: {state}"))
 }
 
+/// sha256 of a file, hex, as `sha256sum` prints it (the tool scripts/setup-interop.sh uses).
+fn sha256_hex(path: &Path) -> String {
+    let out = std::process::Command::new("sha256sum")
+        .arg(path)
+        .output()
+        .unwrap_or_else(|e| panic!("running sha256sum {}: {e}", path.display()));
+    assert!(out.status.success(), "sha256sum {} failed", path.display());
+    let text = String::from_utf8_lossy(&out.stdout);
+    text.split_whitespace()
+        .next()
+        .unwrap_or_else(|| panic!("sha256sum printed nothing for {}", path.display()))
+        .to_string()
+}
+
+/// Fails (never skips) unless `stamp` holds the sha256 of `pinned`: the install must be the
+/// one the pins describe.
+fn assert_stamp(stamp: &Path, pinned: &Path, what: &str) {
+    let recorded = std::fs::read_to_string(stamp).unwrap_or_else(|_| {
+        panic!(
+            "{what} is not installed ({} missing): {SETUP_HINT}",
+            stamp.display()
+        )
+    });
+    let expected = sha256_hex(pinned);
+    assert_eq!(
+        recorded.trim(),
+        expected,
+        "{what} is stale: it was installed from a different {} (stamp {}): {SETUP_HINT}",
+        pinned.file_name().unwrap_or_default().to_string_lossy(),
+        stamp.display()
+    );
+}
+
 fn python() -> PathBuf {
     let venv = interop_dir().join(".venv");
     let python = venv.join("bin").join("python");
     assert!(
-        python.exists() && venv.join(".requirements.sha256").exists(),
+        python.exists(),
         "simple-salesforce is not installed in tests/interop/.venv: {SETUP_HINT}"
+    );
+    assert_stamp(
+        &venv.join(".requirements.sha256"),
+        &interop_dir().join("requirements.txt"),
+        "tests/interop/.venv",
     );
     python
 }
 
 fn node_modules_ready() {
+    assert_stamp(
+        &interop_dir()
+            .join("node_modules")
+            .join(".package-lock.sha256"),
+        &interop_dir().join("package-lock.json"),
+        "tests/interop/node_modules",
+    );
     let jsforce = interop_dir()
         .join("node_modules")
         .join("jsforce")
@@ -344,6 +389,7 @@ async fn jsforce_logs_in_and_sets_passwords() {
     command.args(["--require", "./route-to-emulator.js", "jsforce_interop.js"]);
     harness.run(command).await.assert_passed(&[
         "soap_login",
+        "login_url_localhost",
         "rest_query_user",
         "soap_set_password",
         "new_token_in_outbox",
