@@ -58,16 +58,15 @@ pub fn fixture(path: &str) -> String {
 
 /// A SOAP fixture with the status Salesforce sends it with.
 pub fn soap(name: &str) -> Reply {
-    let status = if name.starts_with("fault_") || name == "html_500.html" {
-        500
-    } else if let Some(code) = name
+    // `html_503.html` is sent with 503, `fault_*` with 500, anything else with 200.
+    let html_status = name
         .strip_prefix("html_")
         .and_then(|n| n.strip_suffix(".html"))
-        .and_then(|n| n.parse::<u16>().ok())
-    {
-        code
+        .and_then(|n| n.parse::<u16>().ok());
+    let status = if name.starts_with("fault_") {
+        500
     } else {
-        200
+        html_status.unwrap_or(200)
     };
     let file = if name.contains('.') {
         name.to_owned()
