@@ -79,7 +79,7 @@ pub fn soap(name: &str) -> Reply {
 /// A REST fixture with its status.
 pub fn rest(name: &str) -> Reply {
     let status = match name {
-        "error_INVALID_SESSION_ID" => 401,
+        "error_INVALID_SESSION_ID" | "error_INVALID_OPERATION_WITH_EXPIRED_PASSWORD" => 401,
         "error_INSUFFICIENT_ACCESS" | "error_REQUEST_LIMIT_EXCEEDED" => 403,
         "error_NOT_FOUND" => 404,
         "error_INVALID_NEW_PASSWORD" => 400,

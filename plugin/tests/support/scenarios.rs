@@ -213,6 +213,11 @@ pub fn all() -> Vec<Scenario> {
             &["login[current]", "changeOwnPassword", "login[new]", "logout", "logout"], "Success", "OK", "new", false, 0),
         s("change html 504, new refused: not applied", ch(), vec![soap("login_success"), soap("html_504.html"), soap("fault_INVALID_LOGIN"), soap("logout_ok")],
             &["login[current]", "changeOwnPassword", "login[new]", "logout"], "UnableToConnect", "HTTP_STATUS", "current", true, 1),
+        // OAuth logins never say passwordExpired: diagnose learns it from the refused queries.
+        s("diagnose oauth, expired password found by the queries", with_oauth(request("diagnose")),
+            vec![oauth("token_success"), rest("error_INVALID_OPERATION_WITH_EXPIRED_PASSWORD"), rest("error_INVALID_OPERATION_WITH_EXPIRED_PASSWORD"),
+                rest("error_INVALID_OPERATION_WITH_EXPIRED_PASSWORD"), soap("logout_ok")],
+            &["token[current]", "GET query", "GET query", "GET password", "logout"], "LoginFailed", "PASSWORD_EXPIRED", "current", false, 0),
         s("diagnose user inactive", request("diagnose"), vec![soap("login_success"), rest("query_user_inactive"), rest("query_permission_sets"), rest("password_status_ok"), soap("logout_ok")],
             &["login[current]", "GET query", "GET query", "GET password", "logout"], "LoginFailed", "USER_INACTIVE", "current", false, 0),
         // ---- preflight rules that pass: the login goes ahead ----
