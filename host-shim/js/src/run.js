@@ -8,7 +8,7 @@ import { createRequire } from "node:module";
 import { fileURLToPath } from "node:url";
 import { checkUrl, parseManifest } from "./allowlist.js";
 import { parseResolve } from "./resolve.js";
-import { send as httpsSend, pemCertificates, readCaCerts, trustRoots } from "./transport.js";
+import { send as httpsSend, pemCertificates, readCaCerts, trustContext } from "./transport.js";
 import { generatePassword } from "./generate.js";
 
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -67,7 +67,7 @@ function hostSetup(options) {
     ...readCaCerts([options.caCert ?? []].flat()),
   ];
   const resolve = (options.resolve ?? []).map((r) => (typeof r === "string" ? parseResolve(r) : r));
-  return { allowlist, ca: trustRoots(pems), resolve };
+  return { allowlist, secureContext: trustContext(pems), resolve };
 }
 
 /** What identifies a host-decided result, read from the request object like native Meta. */
@@ -158,8 +158,8 @@ function stalled(prepared, command, message) {
 
 async function drive(prepared, setup, options) {
   const now = options.now ?? Date.now;
-  const agent = options.send ? undefined : new https.Agent({ keepAlive: true, ca: setup.ca });
-  const transport = options.send ?? ((req) => httpsSend(req, { ca: setup.ca, resolve: setup.resolve, timeoutMs: options.timeoutMs ?? 30000, agent }));
+  const agent = options.send ? undefined : new https.Agent({ keepAlive: true });
+  const transport = options.send ?? ((req) => httpsSend(req, { secureContext: setup.secureContext, resolve: setup.resolve, timeoutMs: options.timeoutMs ?? 30000, agent }));
   const { WasmJob } = options.plugin ?? loadPlugin();
   const stall = `the plugin did not finish within ${MAX_REQUESTS} requests`;
   let job;

@@ -53,11 +53,49 @@ export function readCaCerts(paths) {
 }
 
 /**
- * The `ca` option for Node's TLS: undefined (Node's own roots) without extra certificates,
- * else Node's roots plus them (Node's `ca` replaces the default roots, so they are re-added).
+ * The TLS context for a job: Node's default trust roots (its bundled roots and
+ * NODE_EXTRA_CA_CERTS) plus these extra certificates, or undefined (Node's defaults) without
+ * any. (Node's `ca` option would replace the default roots, and passing them all back in
+ * costs ~50 ms per context, so the extras are added to a default context's own copy of the
+ * store.) Pass it to send() as `secureContext`.
  */
-export function trustRoots(extraPems = []) {
-  return extraPems.length === 0 ? undefined : [...tls.rootCertificates, ...extraPems];
+export function trustContext(extraPems = []) {
+  if (extraPems.length === 0) return undefined;
+  // Building a context costs ~50 ms when NODE_EXTRA_CA_CERTS names a full system bundle:
+  // a long-lived process (a vault) reuses one per set of extra roots.
+  const key = `${process.env.NODE_EXTRA_CA_CERTS ?? ""}\n${extraPems.join("\n")}`;
+  let context = contexts.get(key);
+  if (context === undefined) {
+    context = buildTrustContext(extraPems);
+    if (contexts.size >= 8) contexts.delete(contexts.keys().next().value);
+    contexts.set(key, context);
+  }
+  return context;
+}
+
+const contexts = new Map();
+
+function buildTrustContext(extraPems) {
+  const context = tls.createSecureContext();
+  if (typeof context.context?.addCACert !== "function") {
+    return tls.createSecureContext({ ca: [...tls.rootCertificates, ...nodeExtraCaCerts(), ...extraPems] });
+  }
+  // The context's store is a fresh copy of Node's bundled roots, which leaves out
+  // NODE_EXTRA_CA_CERTS: add those back first.
+  for (const pem of nodeExtraCaCerts()) context.context.addCACert(pem);
+  for (const pem of extraPems) context.context.addCACert(pem);
+  return context;
+}
+
+/** The certificates of NODE_EXTRA_CA_CERTS (Node warns about an unreadable file itself). */
+function nodeExtraCaCerts() {
+  const file = process.env.NODE_EXTRA_CA_CERTS;
+  if (!file) return [];
+  try {
+    return fs.readFileSync(file, "utf8").match(/-----BEGIN CERTIFICATE-----[\s\S]*?-----END CERTIFICATE-----/g) ?? [];
+  } catch {
+    return [];
+  }
 }
 
 // OpenSSL / Node codes of a certificate or TLS protocol failure (rustls::Error natively).
@@ -97,7 +135,7 @@ function rawHeaders(req, url, body) {
 }
 
 /**
- * Sends `req` ({method, url, headers: [[n, v]], body}). options: {ca (from trustRoots),
+ * Sends `req` ({method, url, headers: [[n, v]], body}). options: {secureContext (from trustContext),
  * resolve (parsed entries), timeoutMs, agent}. Never rejects. Never puts header values or
  * bodies into error details.
  */
@@ -131,9 +169,9 @@ export function send(req, options = {}) {
         path: url.pathname + url.search,
         headers: rawHeaders(req, url, body),
         servername: url.hostname,
-        ca: options.ca,
+        secureContext: options.secureContext,
         lookup,
-        agent: options.agent,
+        agent: options.agent ?? false, // no shared pool: a pooled socket could carry another trust
       });
       timer = setTimeout(() => {
         finish({ error: { kind: "timeout", maybe_sent: phase !== "connect", detail: phase === "connect" ? "timed out while connecting" : "no complete answer within the timeout" } });

@@ -10,6 +10,8 @@ const dir = path.join(path.dirname(fileURLToPath(import.meta.url)), "tls");
 /** The test CA's certificate (PEM) and its path. */
 export const TEST_CA_PATH = path.join(dir, "ca.pem");
 export const TEST_CA = fs.readFileSync(TEST_CA_PATH, "utf8");
+/** Another CA (self-signed, its key thrown away): a second --ca-cert that signs nothing here. */
+export const OTHER_CA_PATH = path.join(dir, "other-ca.pem");
 
 /** Starts an HTTPS server on 127.0.0.1:0 running `handler(req, res)`; resolves to {port, close}. */
 export async function startHttps(handler) {

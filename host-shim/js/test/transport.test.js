@@ -5,11 +5,11 @@ import assert from "node:assert/strict";
 import fs from "node:fs";
 import net from "node:net";
 import path from "node:path";
-import tls from "node:tls";
-import { send, classify, trustRoots, pemCertificates, readCaCerts, CaCertError, USER_AGENT, MAX_RESPONSE_BYTES } from "../src/transport.js";
+import { send, classify, trustContext, pemCertificates, readCaCerts, CaCertError, USER_AGENT, MAX_RESPONSE_BYTES } from "../src/transport.js";
 import { parseResolve } from "../src/resolve.js";
 import { startEmulator, resolveTo } from "../test-support/emulator.js";
-import { startHttps, startTcp, TEST_CA, TEST_CA_PATH } from "../test-support/tls-server.js";
+import { spawn } from "node:child_process";
+import { startHttps, startTcp, TEST_CA, TEST_CA_PATH, OTHER_CA_PATH } from "../test-support/tls-server.js";
 import { REPO_ROOT } from "../src/run.js";
 
 const orgs = () => {
@@ -26,18 +26,18 @@ test("https via --resolve keeps the real hostname (SNI, certificate) and trusts 
   const emu = await startEmulator(orgs());
   try {
     const resolve = resolveTo(emu.port).map(parseResolve);
-    const ok = await get("https://login.salesforce.com/__emulator/state", { ca: trustRoots([emu.ca]), resolve });
+    const ok = await get("https://login.salesforce.com/__emulator/state", { secureContext: trustContext([emu.ca]), resolve });
     assert.equal(ok.response?.status, 200);
-    const sub = await get("https://acme--uat.sandbox.my.salesforce.com/__emulator/state", { ca: trustRoots([emu.ca]), resolve });
+    const sub = await get("https://acme--uat.sandbox.my.salesforce.com/__emulator/state", { secureContext: trustContext([emu.ca]), resolve });
     assert.equal(sub.response?.status, 200);
     const untrusted = await get("https://login.salesforce.com/__emulator/state", { resolve });
     assert.deepEqual(kind(untrusted), ["tls", false]);
     // Two extra roots (--ca-cert twice): both are trusted.
-    const both = trustRoots([TEST_CA, emu.ca]);
-    assert.equal((await get("https://login.salesforce.com/__emulator/state", { ca: both, resolve })).response?.status, 200);
+    const both = trustContext([TEST_CA, emu.ca]);
+    assert.equal((await get("https://login.salesforce.com/__emulator/state", { secureContext: both, resolve })).response?.status, 200);
     const local = await startHttps((req, res) => res.end("ok"));
     try {
-      assert.equal((await get("https://login.salesforce.com/", { ca: both, resolve: to(local.port) })).response?.status, 200);
+      assert.equal((await get("https://login.salesforce.com/", { secureContext: both, resolve: to(local.port) })).response?.status, 200);
     } finally {
       await local.close();
     }
@@ -46,13 +46,31 @@ test("https via --resolve keeps the real hostname (SNI, certificate) and trusts 
   }
 });
 
-test("--ca-cert adds to Node's trust roots instead of replacing them", () => {
-  const roots = trustRoots([TEST_CA]);
-  assert.ok(tls.rootCertificates.length > 50, "Node has its root store");
-  assert.equal(roots.length, tls.rootCertificates.length + 1);
-  for (const r of tls.rootCertificates) assert.ok(roots.includes(r), "a Node root was dropped");
-  assert.ok(roots.includes(TEST_CA));
-  assert.equal(trustRoots([]), undefined, "no extra roots: Node's defaults");
+test("--ca-cert adds to Node's trust roots instead of replacing them", async () => {
+  // A child Node whose default store holds the test CA (NODE_EXTRA_CA_CERTS): with another
+  // --ca-cert on top, the server signed by the test CA must still be trusted.
+  const server = await startHttps((req, res) => res.end("ok"));
+  try {
+    const script = `
+      import { send, trustContext } from ${JSON.stringify(path.join(REPO_ROOT, "host-shim/js/src/transport.js"))};
+      import { parseResolve } from ${JSON.stringify(path.join(REPO_ROOT, "host-shim/js/src/resolve.js"))};
+      import fs from "node:fs";
+      const resolve = [parseResolve("login.salesforce.com=127.0.0.1:${server.port}")];
+      const req = { method: "GET", url: "https://login.salesforce.com/", headers: [], body: "" };
+      const extra = await send(req, { secureContext: trustContext([fs.readFileSync(${JSON.stringify(OTHER_CA_PATH)}, "utf8")]), resolve, timeoutMs: 5000 });
+      const defaults = await send(req, { resolve, timeoutMs: 5000 });
+      console.log(JSON.stringify([extra.response?.status ?? extra.error.kind, defaults.response?.status ?? defaults.error.kind]));`;
+    const out = await new Promise((resolvePromise) => {
+      const child = spawn(process.execPath, ["--input-type=module", "-e", script], { env: { ...process.env, NODE_EXTRA_CA_CERTS: TEST_CA_PATH } });
+      let text = "";
+      child.stdout.on("data", (c) => { text += c; });
+      child.on("close", () => resolvePromise(text));
+    });
+    assert.deepEqual(JSON.parse(out), [200, 200], "Node's default roots stay trusted next to --ca-cert");
+  } finally {
+    await server.close();
+  }
+  assert.equal(trustContext([]), undefined, "no extra roots: Node's defaults");
 });
 
 test("a --ca-cert file without a certificate is refused", () => {
@@ -105,7 +123,7 @@ test("a timeout after the request was sent is maybe_sent", async () => {
     req.resume();
   });
   try {
-    const answer = await get("https://login.salesforce.com/", { ca: trustRoots([TEST_CA]), resolve: to(server.port), timeoutMs: 500 });
+    const answer = await get("https://login.salesforce.com/", { secureContext: trustContext([TEST_CA]), resolve: to(server.port), timeoutMs: 500 });
     assert.deepEqual(kind(answer), ["timeout", true]);
     assert.ok(got, "the server saw the request");
   } finally {
@@ -137,7 +155,7 @@ test("a chunked body over 1 MiB is too_large", async () => {
     more();
   });
   try {
-    const answer = await get("https://login.salesforce.com/", { ca: trustRoots([TEST_CA]), resolve: to(server.port) });
+    const answer = await get("https://login.salesforce.com/", { secureContext: trustContext([TEST_CA]), resolve: to(server.port) });
     assert.deepEqual(kind(answer), ["too_large", true]);
     assert.match(answer.error.detail, new RegExp(String(MAX_RESPONSE_BYTES)));
   } finally {
@@ -151,7 +169,7 @@ test("a body of exactly 1 MiB is accepted", async () => {
     res.end(Buffer.alloc(MAX_RESPONSE_BYTES, 0x61));
   });
   try {
-    const answer = await get("https://login.salesforce.com/", { ca: trustRoots([TEST_CA]), resolve: to(server.port) });
+    const answer = await get("https://login.salesforce.com/", { secureContext: trustContext([TEST_CA]), resolve: to(server.port) });
     assert.equal(answer.response?.body.length, MAX_RESPONSE_BYTES);
   } finally {
     await server.close();
@@ -165,7 +183,7 @@ test("a reset mid-body is reset, maybe sent", async () => {
     setTimeout(() => res.socket.destroy(), 50);
   });
   try {
-    const answer = await get("https://login.salesforce.com/", { ca: trustRoots([TEST_CA]), resolve: to(server.port) });
+    const answer = await get("https://login.salesforce.com/", { secureContext: trustContext([TEST_CA]), resolve: to(server.port) });
     assert.deepEqual(kind(answer), ["reset", true]);
   } finally {
     await server.close();
@@ -183,7 +201,7 @@ test("headers go as a raw list with a User-Agent; a --resolve port stays out of 
     const answer = await send({
       method: "POST", url: "https://acme.my.salesforce.com/services/Soap/u/64.0", body: "<x/>",
       headers: [["Content-Type", "text/xml"], ["X-Repeated", "one"], ["X-Repeated", "two"], ["SOAPAction", '""']],
-    }, { ca: trustRoots([TEST_CA]), resolve: to(server.port, "*.my.salesforce.com"), timeoutMs: 5000 });
+    }, { secureContext: trustContext([TEST_CA]), resolve: to(server.port, "*.my.salesforce.com"), timeoutMs: 5000 });
     assert.equal(answer.response?.status, 200);
     const pairs = [];
     for (let i = 0; i < seen.length; i += 2) pairs.push([seen[i].toLowerCase(), seen[i + 1]]);

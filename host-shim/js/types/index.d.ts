@@ -97,13 +97,13 @@ export type Answer = { response: HttpResponse } | { error: TransportError };
 
 /** The options of the https transport. */
 export interface SendOptions {
-  /** Trust roots for Node's TLS (see trustRoots); undefined: Node's own roots. */
-  ca?: string[];
+  /** Node's trust roots plus --ca-cert (see trustContext); undefined: Node's own roots. */
+  secureContext?: import("node:tls").SecureContext;
   /** `--resolve` mappings. */
   resolve?: ResolveEntry[];
   /** Bounds the request, connect to last body byte (default 30000). */
   timeoutMs?: number;
-  /** A keep-alive agent shared by a job's requests. */
+  /** A keep-alive agent shared by a job's requests (default: none, a connection per request). */
   agent?: import("node:https").Agent;
 }
 
@@ -180,8 +180,8 @@ export const USER_AGENT: string;
 export function pemCertificates(text: string, path?: string): string[];
 /** Reads --ca-cert files; throws CaCertError. */
 export function readCaCerts(paths: string[]): string[];
-/** Node's trust roots plus these (undefined when there are none: Node's defaults). */
-export function trustRoots(extraPems?: string[]): string[] | undefined;
+/** A TLS context trusting Node's default roots plus these (undefined when there are none). */
+export function trustContext(extraPems?: string[]): import("node:tls").SecureContext | undefined;
 /** Sends one request over Node's https; never rejects. */
 export function send(req: HttpRequest, options?: SendOptions): Promise<Answer>;
 /** Exit codes by status (SPEC 5). */
