@@ -1,5 +1,5 @@
 //! The TLS listener and the HTTP/1.1 service: read the request, route it, apply any injected
-//! fault, run it against the world, answer (or drop the connection).
+//! fault, run it against the world, answer (or reset the connection).
 
 use std::io::Read;
 use std::pin::Pin;
@@ -257,7 +257,7 @@ async fn handle(
 fn log(method: &str, host: &str, path: &str, endpoint: &str, status: u16) {
     if logging() {
         let outcome = if status == 0 {
-            "dropped".to_string()
+            "reset".to_string()
         } else {
             status.to_string()
         };
