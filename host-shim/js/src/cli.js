@@ -143,6 +143,18 @@ export function summary(r) {
   return s.trimEnd();
 }
 
+/** A JSON value with every object's keys sorted, as the native host prints results. */
+function sortedKeys(v) {
+  if (Array.isArray(v)) return v.map(sortedKeys);
+  if (v === null || typeof v !== "object") return v;
+  return Object.fromEntries(Object.keys(v).sort().map((k) => [k, sortedKeys(v[k])]));
+}
+
+/** The result as the native host prints it: pretty JSON (two spaces), keys sorted. */
+export function resultJson(result) {
+  return JSON.stringify(sortedKeys(result), null, 2);
+}
+
 /** Runs the CLI; returns the exit code. io: {stdout, stderr, stdin (fd or path)}. */
 export async function main(argv, io = { stdout: process.stdout, stderr: process.stderr }) {
   let args;
@@ -182,6 +194,6 @@ export async function main(argv, io = { stdout: process.stdout, stderr: process.
   const result = await runJob(text, { ...setup, operation: args.operation, timeoutMs: args.timeoutMs });
   for (const line of result.log ?? []) io.stderr.write(`${line}\n`);
   const json = args.values.json || !io.stdout.isTTY;
-  io.stdout.write(`${json ? JSON.stringify(result, null, 2) : summary(result)}\n`);
+  io.stdout.write(`${json ? resultJson(result) : summary(result)}\n`);
   return exitCode(result);
 }

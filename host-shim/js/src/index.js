@@ -5,4 +5,4 @@ export { parseManifestStrict, ABI } from "./manifest.js";
 export { parseResolve, lookupResolve } from "./resolve.js";
 export { send, MAX_RESPONSE_BYTES, USER_AGENT, CaCertError, pemCertificates, readCaCerts, trustContext } from "./transport.js";
 export { generatePassword } from "./generate.js";
-export { main, exitCode, summary, EXIT_CODES, EXIT_UNKNOWN_ACTIVE, EXIT_USAGE } from "./cli.js";
+export { main, exitCode, summary, resultJson, EXIT_CODES, EXIT_UNKNOWN_ACTIVE, EXIT_USAGE } from "./cli.js";

@@ -115,7 +115,7 @@ test("an operation that disagrees with the command: the native host's INVALID_RE
       'operation: the request says "change" but the command is "heartbeat"', 'remove "operation" from the request or run the matching command']);
     assert.equal((await user(emu)).login_attempts, 0);
     const native = await runNative(["heartbeat", "--state-dir", path.join(dir, "state"), ...emuArgs(emu)], { stdin: JSON.stringify(req) });
-    assert.deepEqual(r, JSON.parse(native.stdout), "the native host answers the same");
+    assert.equal(node.stdout, native.stdout, "the native host prints the same, byte for byte");
     assert.equal(node.code, native.code);
     // A non-string operation, as natively.
     const odd = { ...request(7002), operation: 7 };
@@ -138,7 +138,8 @@ test("operation null is absent; text that is not JSON goes to the plugin unchang
       const node = await runNode(["diagnose", ...emuArgs(emu)], { stdin: text });
       const native = await runNative(["diagnose", "--state-dir", path.join(dir, "state"), ...emuArgs(emu)], { stdin: text });
       assert.equal(node.code, 13, `${JSON.stringify(text)}: ArgumentError`);
-      assert.deepEqual(JSON.parse(node.stdout), JSON.parse(native.stdout), `${JSON.stringify(text)}: the same result as natively`);
+      assert.equal(node.stdout, native.stdout, `${JSON.stringify(text)}: the same output as natively, byte for byte`);
+      assert.equal(node.stderr, native.stderr, `${JSON.stringify(text)}: the same log lines`);
     }
   } finally {
     emu.stop();

@@ -192,6 +192,8 @@ export const EXIT_UNKNOWN_ACTIVE: number;
 export const EXIT_USAGE: number;
 /** The exit code for a result. */
 export function exitCode(result: JobResult): number;
+/** The result JSON as the CLI prints it (the native host's form: two-space indent, keys sorted). */
+export function resultJson(result: RunResult): string;
 /** The human summary (the native host's, line for line). */
 export function summary(result: RunResult): string;
 /** Runs the CLI with these arguments; resolves to the exit code. */
