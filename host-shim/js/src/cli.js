@@ -5,7 +5,7 @@ import fs from "node:fs";
 import { parseArgs } from "node:util";
 import { parseManifest } from "./allowlist.js";
 import { parseResolve } from "./resolve.js";
-import { runJob, DEFAULT_MANIFEST } from "./run.js";
+import { runJob, loadPlugin, DEFAULT_MANIFEST } from "./run.js";
 import { readCaCerts, USER_AGENT } from "./transport.js";
 
 /** Exit codes by status (SPEC 5). */
@@ -182,11 +182,17 @@ export async function main(argv, io = { stdout: process.stdout, stderr: process.
     }
     const allowlist = parseManifest(manifestText);
     const ca = readCaCerts(args.values["ca-cert"]);
-    setup = { allowlist, resolve, ca };
+    let plugin;
+    try {
+      plugin = loadPlugin();
+    } catch (e) {
+      throw new UsageError(`cannot load the wasm plugin: ${e.message}`, { showUsage: false });
+    }
+    setup = { allowlist, resolve, ca, plugin };
     text = readRequest(args.values.request, io.stdin);
   } catch (e) {
-    // Usage errors, bad --resolve values, invalid manifests and --ca-cert files all exit 2
-    // before any job.
+    // Usage errors, bad --resolve values, invalid manifests, --ca-cert files and a missing
+    // wasm build all exit 2 before any job.
     if (e.message) io.stderr.write(`sfrpc-node: ${e.message}\n`);
     if (e instanceof UsageError && e.showUsage) io.stderr.write(`${USAGE}\n`);
     return EXIT_USAGE;

@@ -223,3 +223,20 @@ test("the summary is the native output::summary, line for line", () => {
 test("the native binary is built (the comparisons above need it)", () => {
   assert.ok(fs.existsSync(SFRPC_BIN), "target/debug/sfrpc is missing: run cargo build --workspace --bins");
 });
+
+test("a missing wasm build is a usage error naming the build command", async () => {
+  const root = fs.mkdtempSync(path.join(os.tmpdir(), "sfrpc-node-nopkg-"));
+  try {
+    const js = path.join(root, "host-shim", "js");
+    for (const d of ["src", "bin"]) fs.cpSync(path.join(REPO_ROOT, "host-shim", "js", d), path.join(js, d), { recursive: true });
+    fs.copyFileSync(path.join(REPO_ROOT, "host-shim", "js", "package.json"), path.join(js, "package.json"));
+    fs.copyFileSync(path.join(REPO_ROOT, "manifest.json"), path.join(root, "manifest.json"));
+    const { run } = await import("../test-support/cli.js");
+    const out = await run(process.execPath, [path.join(js, "bin", "sfrpc-node.js"), "heartbeat"], { stdin: "{}" });
+    assert.equal(out.code, 2);
+    assert.equal(out.stdout, "");
+    assert.match(out.stderr, /cannot load the wasm plugin: .*run scripts\/build-wasm\.sh first/);
+  } finally {
+    fs.rmSync(root, { recursive: true, force: true });
+  }
+});
