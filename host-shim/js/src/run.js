@@ -45,7 +45,8 @@ export function loadPlugin() {
  * - send (custom transport for tests: (req) => Promise<{response}|{error}>)
  * - plugin (a loaded wasm-bindgen glue module; default the one loadPlugin() loads once)
  * Resolves to the result object (the plugin's `done` output without its `type`, or one the
- * host decided). Rejects only on bad options (manifest, --ca-cert, --resolve).
+ * host decided). Rejects only on bad options (manifest, --ca-cert, --resolve) or a missing
+ * wasm build.
  */
 export async function runJob(request, options = {}) {
   const setup = hostSetup(options);
@@ -67,7 +68,7 @@ function hostSetup(options) {
     ...readCaCerts([options.caCert ?? []].flat()),
   ];
   const resolve = (options.resolve ?? []).map((r) => (typeof r === "string" ? parseResolve(r) : r));
-  return { allowlist, secureContext: trustContext(pems), resolve };
+  return { allowlist, secureContext: trustContext(pems), resolve, plugin: options.plugin ?? loadPlugin() };
 }
 
 /** What identifies a host-decided result, read from the request object like native Meta. */
@@ -160,7 +161,7 @@ async function drive(prepared, setup, options) {
   const now = options.now ?? Date.now;
   const agent = options.send ? undefined : new https.Agent({ keepAlive: true });
   const transport = options.send ?? ((req) => httpsSend(req, { secureContext: setup.secureContext, resolve: setup.resolve, timeoutMs: options.timeoutMs ?? 30000, agent }));
-  const { WasmJob } = options.plugin ?? loadPlugin();
+  const { WasmJob } = setup.plugin;
   const stall = `the plugin did not finish within ${MAX_REQUESTS} requests`;
   let job;
   try {
@@ -190,7 +191,11 @@ async function drive(prepared, setup, options) {
     // A throw inside the plugin (or its glue): the job cannot go on.
     return stalled(prepared, options.operation, "the plugin failed before finishing the job");
   } finally {
-    job?.free();
+    try {
+      job?.free();
+    } catch {
+      // a trapped instance may refuse even this; the job is over either way
+    }
     agent?.destroy();
   }
 }

@@ -112,3 +112,12 @@ test("a policy longer than 256 is the native generator error", async () => {
   assert.deepEqual([r.status, r.code, r.message, r.remediation], ["ArgumentError", "NEW_PASSWORD_POLICY",
     "cannot generate a new password: the declared minimum length 300 is longer than 256", null]);
 });
+
+test("a plugin whose free() throws too still yields the result", async () => {
+  const { plugin } = endlessPlugin({ throwIn: "poll" });
+  plugin.WasmJob.prototype.free = () => {
+    throw new Error("RuntimeError: unreachable");
+  };
+  const r = await runJob(request("heartbeat"), { allowlist, plugin, send: ok });
+  assert.equal(r.code, "PLUGIN_STALLED");
+});

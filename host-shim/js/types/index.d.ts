@@ -141,7 +141,8 @@ export type RunResult = JobResult & { new_password?: string };
 /**
  * Runs one job to completion and resolves to its result (never rejects for a job failure: a
  * plugin that stalls or throws is UnknownError / PLUGIN_STALLED). Rejects on bad options: an
- * invalid manifest (ManifestError), --ca-cert (CaCertError) or --resolve entry.
+ * invalid manifest (ManifestError), --ca-cert (CaCertError) or --resolve entry, or a missing
+ * wasm build (run scripts/build-wasm.sh).
  */
 export function runJob(request: JobRequest | string, options?: RunOptions): Promise<RunResult>;
 /** A job that has not finished after this many requests is stopped (64). */
