@@ -228,3 +228,13 @@ test("a request Node refuses to build is denied, not sent, and never throws", as
   const bad = await send({ method: "GET", url: "not a url", headers: [], body: "" }, { timeoutMs: 1000 });
   assert.deepEqual(kind(bad), ["denied", false]);
 });
+
+test("a trailing dot in the host name still verifies the certificate", async () => {
+  const server = await startHttps((req, res) => res.end("ok"));
+  try {
+    const answer = await get("https://login.salesforce.com./", { secureContext: trustContext([TEST_CA]), resolve: to(server.port) });
+    assert.equal(answer.response?.status, 200, answer.error?.kind);
+  } finally {
+    await server.close();
+  }
+});
