@@ -1,6 +1,7 @@
 // New-password generation for `change` without `new_password`, as the native host does it:
 // the OS RNG (crypto.randomInt, no modulo bias), every character class Salesforce counts,
-// length max(declared minimum, 20), and no character that breaks SOAP or shell quoting.
+// length max(declared minimum, 20), and no character that breaks SOAP, shell or batch-file
+// quoting.
 
 import { randomInt } from "node:crypto";
 

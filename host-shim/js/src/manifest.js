@@ -1,7 +1,8 @@
 // manifest.json (SPEC 7), parsed as strictly as the native host's host-shim/src/manifest.rs:
 // unknown fields are refused at every level, required fields must be present with their
 // types, duplicate keys are refused (serde does), the ABI must be "sfrpc-sansio/1", operations
-// must be known, and every allowlist entry must parse. Any failure is a ManifestError, which
+// must be known, statuses must list each status once with the exit code the host gives it,
+// and every allowlist entry must parse. Any failure is a ManifestError, which
 // the CLI reports as a usage error (exit 2) before any job runs.
 
 import { parseEntry, ManifestError } from "./allowlist.js";
@@ -10,6 +11,26 @@ import { parseEntry, ManifestError } from "./allowlist.js";
 export const ABI = "sfrpc-sansio/1";
 /** The operations the plugin has. */
 export const OPERATIONS = ["heartbeat", "change", "diagnose"];
+
+/** Every status with the exit code both hosts give it (SPEC 5), in the manifest's order. */
+export const STATUS_EXIT_CODES = [
+  ["Success", 0], ["LoginFailed", 10], ["AccountLockedOut", 11], ["AccessDenied", 12],
+  ["ArgumentError", 13], ["UnableToConnect", 14], ["PasswordRejected", 15], ["UnknownError", 16],
+];
+
+/** A vault maps exit codes to statuses from the manifest: it must say what the host does. */
+function checkStatuses(entries) {
+  const fail = (what) => new ManifestError(`invalid manifest: statuses: ${what}`);
+  for (const e of entries) {
+    const known = STATUS_EXIT_CODES.find(([name]) => name === e.name);
+    if (!known) throw fail(`unknown status ${JSON.stringify(e.name)}`);
+    if (e.exit_code !== known[1]) throw fail(`${e.name} has exit code ${e.exit_code}, sfrpc exits ${known[1]}`);
+  }
+  for (const [name] of STATUS_EXIT_CODES) {
+    const listed = entries.filter((e) => e.name === name).length;
+    if (listed !== 1) throw fail(`${name} is listed ${listed} times (once expected)`);
+  }
+}
 
 /** A JSON number kept with its source text, so integers can be told from 1.0 or 1e3. */
 class JsonNumber {
@@ -193,6 +214,7 @@ export function parseManifestStrict(text) {
   if (unknown !== undefined) {
     throw new ManifestError(`invalid manifest: unknown operation ${JSON.stringify(unknown)} (known: ${OPERATIONS.join(", ")})`);
   }
+  checkStatuses(manifest.statuses);
   const hosts = manifest.capabilities?.network?.allowed_outbound_hosts ?? [];
   const allowlist = hosts.map((entry) => {
     try {

@@ -140,7 +140,9 @@ function prepare(request, command) {
     try {
       generated = generatePassword(declaredMinLength(obj));
     } catch (e) {
-      return { failed: hostResult(meta(obj, "change"), "ArgumentError", "NEW_PASSWORD_POLICY", `cannot generate a new password: ${e.message}`) };
+      const remediation = e instanceof RangeError ? "declare a min_length of at most 256, or pass new_password" : "pass new_password in the request, or retry";
+      const status = e instanceof RangeError ? "ArgumentError" : "UnknownError"; // else the RNG failed
+      return { failed: hostResult(meta(obj, "change"), status, "NEW_PASSWORD_GENERATION", `cannot generate a new password: ${e.message}`, remediation) };
     }
     obj = { ...obj, new_password: generated };
     edited = true;

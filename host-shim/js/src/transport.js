@@ -186,7 +186,7 @@ export function send(req, options = {}) {
       r.end(body);
     } catch {
       // An invalid method, header or URL that Node refuses outright: nothing left the host.
-      finish({ error: { kind: "denied", maybe_sent: false, detail: "the request could not be built (invalid method, header or URL)" } });
+      finish({ error: { kind: "denied", maybe_sent: false, detail: "the plugin asked for a request that is not valid HTTP" } });
       r?.destroy();
     }
   });

@@ -51,7 +51,16 @@ export function requestSecrets(request) {
 }
 
 /**
- * Fails if any fixture or extra secret appears in one of `texts` ({name: text}); the message
+ * Whether `text` holds something shaped like a Salesforce session id or OAuth access token
+ * (the emulator issues them at random, so no list names them): a 15-character alphanumeric
+ * org id starting `00D`, `!`, then at least 20 token characters (tests/src/secrets.rs).
+ */
+export function hasSessionId(text) {
+  return /00D[A-Za-z0-9]{12}![A-Za-z0-9._]{20,}/.test(String(text));
+}
+
+/**
+ * Fails if any fixture or extra secret, or a session id, appears in one of `texts` ({name: text}); the message
  * names the stream and the secret's index in the scan list, never the secret.
  */
 export function assertNoLeak(what, texts, extra = []) {
@@ -59,5 +68,6 @@ export function assertNoLeak(what, texts, extra = []) {
   for (const [stream, text] of Object.entries(texts)) {
     const i = all.findIndex((s) => String(text).includes(s));
     if (i !== -1) throw new Error(`${what}: secret #${i} of the scan list appears in ${stream}`);
+    if (hasSessionId(text)) throw new Error(`${what}: a session id appears in ${stream}`);
   }
 }

@@ -244,3 +244,10 @@ test("a missing wasm build is a usage error naming the build command", async () 
     fs.rmSync(root, { recursive: true, force: true });
   }
 });
+
+test("the leak scan catches a session id shape", async () => {
+  const { hasSessionId } = await import("../test-support/secrets.js");
+  assert.ok(hasSessionId("sid 00D5g000004ABCD!AQ4AQFakeSessionTokenValue0123 here"));
+  assert.ok(!hasSessionId("user 0055g00000E2EU1AAN logged in"));
+  assert.ok(!hasSessionId("00D5g000004ABCD!short"));
+});

@@ -2,7 +2,8 @@
 // same cases as its unit tests, plus the bad manifest of tests/tests/e2e_host.rs.
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { parseManifestStrict } from "../src/manifest.js";
+import { parseManifestStrict, STATUS_EXIT_CODES } from "../src/manifest.js";
+import { EXIT_CODES } from "../src/cli.js";
 import { ManifestError, parseManifest } from "../src/allowlist.js";
 import { repoManifest } from "../test-support/manifest.js";
 
@@ -105,4 +106,18 @@ test("absent capabilities mean deny-all", () => {
   assert.deepEqual(parseManifest(JSON.stringify(n)), []);
   delete v.other_exit_codes;
   assert.ok(parse(v), "other_exit_codes is optional");
+});
+
+test("statuses that disagree with the host are refused", () => {
+  const statuses = (f) => {
+    const v = repoManifest();
+    f(v.statuses);
+    return v;
+  };
+  refused(statuses((l) => { l[1].exit_code = 1; }), /statuses: LoginFailed has exit code 1, sfrpc exits 10/, "wrong exit code");
+  refused(statuses((l) => { l.pop(); }), /statuses: UnknownError is listed 0 times/, "a status missing");
+  refused(statuses((l) => { l.push({ name: "Timeout", exit_code: 17, description: "x" }); }), /unknown status "Timeout"/, "an unknown status");
+  refused(statuses((l) => { l.push({ ...l[0] }); }), /Success is listed 2 times/, "a status listed twice");
+  assert.ok(parse(statuses((l) => { l.reverse(); })), "order does not matter");
+  assert.deepEqual(Object.fromEntries(STATUS_EXIT_CODES), EXIT_CODES, "the CLI's exit codes");
 });

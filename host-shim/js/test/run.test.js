@@ -109,8 +109,9 @@ test("the command's operation: written in when absent or null, refused when diff
 
 test("a policy longer than 256 is the native generator error", async () => {
   const r = await runJob(request("change", { org: { password_policy: { min_length: 300 } } }), { allowlist, send: ok });
-  assert.deepEqual([r.status, r.code, r.message, r.remediation], ["ArgumentError", "NEW_PASSWORD_POLICY",
-    "cannot generate a new password: the declared minimum length 300 is longer than 256", null]);
+  assert.deepEqual([r.status, r.code, r.message, r.remediation], ["ArgumentError", "NEW_PASSWORD_GENERATION",
+    "cannot generate a new password: the declared minimum length 300 is longer than 256",
+    "declare a min_length of at most 256, or pass new_password"]);
 });
 
 test("a plugin whose free() throws too still yields the result", async () => {
