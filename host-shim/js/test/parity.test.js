@@ -95,3 +95,13 @@ test("a handshake that never finishes: a timeout in both hosts, Node knowing not
     fs.rmSync(state, { recursive: true, force: true });
   }
 });
+
+test("host-decided results read the same in both hosts", async () => {
+  const tooLong = { ...request(8006), org: { password_policy: { min_length: 300 } } };
+  const r = await both("change", ["--timeout", "5"], tooLong);
+  assert.deepEqual([r.status, r.code], ["ArgumentError", "NEW_PASSWORD_GENERATION"]);
+  const mismatch = await both("diagnose", ["--timeout", "5"], { ...request(8007), operation: "heartbeat" });
+  assert.equal(mismatch.code, "INVALID_REQUEST");
+  const noSecret = await both("heartbeat", ["--timeout", "5"], { site: { name: "E2E" } });
+  assert.equal(noSecret.status, "ArgumentError");
+});
