@@ -126,7 +126,11 @@ fn privileged_lookup_quotes_the_username_and_sets_the_target() {
 fn oauth_wiring() {
     let run = run(
         &with_oauth(request("heartbeat")),
-        vec![oauth("token_success"), soap("logout_ok")],
+        vec![
+            oauth("token_success"),
+            rest("password_status_ok"),
+            soap("logout_ok"),
+        ],
     );
     let token = &run.requests[0];
     assert_eq!(
@@ -139,16 +143,144 @@ fn oauth_wiring() {
             && token.body.contains(CLIENT_SECRET)
             && token.body.contains(CURRENT)
     );
+    // The token answer has no passwordExpired: the heartbeat reads the password status of the
+    // user named by the identity URL, with the access token as bearer.
+    let status = &run.requests[1];
+    assert_eq!(status.method, "GET");
     assert_eq!(
-        run.requests[1].url,
+        status.url,
+        "https://acme.my.salesforce.com/services/data/v64.0/sobjects/User/0055g00000AbCdEAAV/password"
+    );
+    assert!(status.body.is_empty());
+    assert!(
+        status.headers.iter().any(|(k, v)| k == "Authorization"
+            && v.starts_with("Bearer ")
+            && v.ends_with("FAKEACCESSTOKENoauth0006FAKE")),
+        "the password status read carries the access token as bearer"
+    );
+    assert_eq!(
+        run.requests[2].url,
         "https://acme.my.salesforce.com/services/Soap/u/64.0"
     );
     assert!(
-        run.requests[1]
+        run.requests[2]
             .body
             .contains("FAKEACCESSTOKENoauth0006FAKE"),
         "the access token serves as session id"
     );
+    let check = run
+        .result
+        .checks
+        .iter()
+        .find(|c| c.name == "password_expiry")
+        .expect("password_expiry check");
+    assert_eq!(check.outcome, CheckOutcome::Pass);
+    assert_eq!(
+        run.result.message,
+        "Heartbeat succeeded: integration@acme.com logs in"
+    );
+}
+
+#[test]
+fn oauth_heartbeat_password_status_api_version() {
+    let mut req = with_oauth(request("heartbeat"));
+    req["api_version"] = serde_json::json!("66.0");
+    let run = run(
+        &req,
+        vec![
+            oauth("token_success"),
+            rest("password_status_ok"),
+            soap("logout_ok"),
+        ],
+    );
+    assert!(run.requests[1]
+        .url
+        .ends_with("/services/data/v66.0/sobjects/User/0055g00000AbCdEAAV/password"));
+}
+
+#[test]
+fn oauth_heartbeat_expired_reads_like_the_soap_one() {
+    let soap_run = run(
+        &request("heartbeat"),
+        vec![soap("login_password_expired"), soap("logout_ok")],
+    );
+    for reply in [
+        rest("password_status_expired"),
+        rest("error_INVALID_OPERATION_WITH_EXPIRED_PASSWORD"),
+    ] {
+        let run = run(
+            &with_oauth(request("heartbeat")),
+            vec![oauth("token_success"), reply, soap("logout_ok")],
+        );
+        let r = &run.result;
+        assert_eq!(r.status, soap_run.result.status);
+        assert_eq!(r.code, "PASSWORD_EXPIRED");
+        assert_eq!(r.message, soap_run.result.message);
+        assert_eq!(
+            r.remediation.as_deref(),
+            Some("run a change: expired passwords are changed with setPassword()")
+        );
+        assert_eq!(r.failed_logins, 0, "no failed login is counted");
+        assert!(r.refused_credentials.is_empty(), "nothing to quarantine");
+        assert_eq!(r.active_password, ActivePassword::Current);
+        let check = r
+            .checks
+            .iter()
+            .find(|c| c.name == "password_expiry")
+            .expect("password_expiry check");
+        assert_eq!(check.outcome, CheckOutcome::Fail);
+    }
+}
+
+#[test]
+fn oauth_heartbeat_unreadable_expiry_is_a_warning() {
+    let cases = [
+        rest("error_INSUFFICIENT_ACCESS"),
+        Reply::Http(200, r#"{"isExpired":null}"#.to_owned()),
+        fail(TransportErrorKind::Timeout, true),
+    ];
+    for reply in cases {
+        let run = run(
+            &with_oauth(request("heartbeat")),
+            vec![oauth("token_success"), reply, soap("logout_ok")],
+        );
+        let r = &run.result;
+        assert_eq!(r.status, sfrpc_plugin::Status::Success);
+        assert_eq!(r.code, "OK");
+        assert!(!r.retryable);
+        assert_eq!(
+            r.message,
+            "Heartbeat succeeded: integration@acme.com logs in (the password expiry could not be read)"
+        );
+        let check = r
+            .checks
+            .iter()
+            .find(|c| c.name == "password_expiry")
+            .expect("password_expiry check");
+        assert_eq!(check.outcome, CheckOutcome::Warn);
+        assert!(
+            check
+                .detail
+                .starts_with("the password expiry could not be read: Password status read failed"),
+            "{}",
+            check.detail
+        );
+        assert!(check.remediation.is_some());
+    }
+}
+
+#[test]
+fn soap_heartbeat_reads_no_password_status() {
+    let run = run(
+        &request("heartbeat"),
+        vec![soap("login_success"), soap("logout_ok")],
+    );
+    assert_eq!(run.ops(), vec!["login[current]", "logout"]);
+    assert!(run
+        .result
+        .checks
+        .iter()
+        .all(|c| c.name != "password_expiry"));
 }
 
 #[test]
@@ -468,6 +600,7 @@ fn any_answer_at_any_step_ends_the_job_without_panicking() {
     }
     let requests = [
         request("heartbeat"),
+        with_oauth(request("heartbeat")),
         with_pending(request("change")),
         with_privileged(request("change")),
         with_oauth(request("diagnose")),

@@ -154,10 +154,11 @@ impl Machine {
             Operation::Heartbeat if expired => {
                 self.decide_local(Phase::Login, "PASSWORD_EXPIRED", "")
             }
-            Operation::Heartbeat => {
-                let msg = format!("Heartbeat succeeded: {} logs in", self.username());
-                self.decide_ok(&msg)
+            // The token answer has no passwordExpired flag: read the password status.
+            Operation::Heartbeat if self.req.login_method == LoginMethod::OauthPassword => {
+                self.send_expiry_check(user_id)
             }
+            Operation::Heartbeat => self.heartbeat_ok(""),
             Operation::Diagnose => self.start_diagnose(expired, user_id),
             Operation::Change => self.send_self_change(expired, user_id),
         }

@@ -65,7 +65,7 @@ pub(crate) struct Session {
     pub instance: String,
     /// The user the session belongs to.
     pub user_id: Option<String>,
-    /// LoginResult's passwordExpired.
+    /// LoginResult's passwordExpired (always false after an OAuth login, which cannot tell).
     pub password_expired: bool,
 }
 
@@ -200,6 +200,9 @@ pub(crate) fn parse(
                 soap_url: soap::endpoint(&instance, api_version),
                 instance,
                 user_id: t.user_id,
+                // The token answer has no passwordExpired: a heartbeat reads the password
+                // status (job/expiry.rs); a change falls back to setPassword() when
+                // changeOwnPassword() is refused with INVALID_OPERATION_WITH_EXPIRED_PASSWORD.
                 password_expired: false,
             })
         }

@@ -2,9 +2,11 @@
 //!
 //! The driver methods live here (`poll`, `handle_*`, sending, finishing with logouts); the
 //! decisions after each answer live in [`flow`] (login, change, verification) and [`diagnose`];
-//! the result and log lines in [`report`]. One request is outstanding at a time.
+//! a heartbeat's password status read after an OAuth login in [`expiry`]; the result and log
+//! lines in [`report`]. One request is outstanding at a time.
 
 mod diagnose;
+mod expiry;
 mod flow;
 mod login;
 mod report;
@@ -78,6 +80,8 @@ enum Step {
     Lookup,
     /// One of diagnose's queries.
     Diagnose(DiagStep),
+    /// A heartbeat's read of the password status after an OAuth login.
+    PasswordStatus,
     /// logout().
     Logout,
 }
@@ -252,6 +256,7 @@ impl Machine {
             Step::Change { set_password } => self.on_change(set_password, reply),
             Step::Lookup => self.on_lookup(reply),
             Step::Diagnose(d) => self.on_diagnose(d, reply),
+            Step::PasswordStatus => self.on_expiry_check(reply),
             Step::Logout => self.on_logout(reply),
         }
     }

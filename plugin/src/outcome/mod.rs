@@ -26,6 +26,9 @@ pub enum Phase {
     Lookup,
     /// Diagnose's REST queries.
     Diagnose,
+    /// A heartbeat's read of the password status (`GET …/User/{id}/password`) after an OAuth
+    /// login, whose token answer never says whether the password has expired.
+    PasswordStatus,
     /// logout().
     Logout,
 }
@@ -40,6 +43,7 @@ impl Phase {
             Phase::Verify => "Verification login failed",
             Phase::Lookup => "User lookup failed",
             Phase::Diagnose => "Diagnose query failed",
+            Phase::PasswordStatus => "Password status read failed",
             Phase::Logout => "Logout failed",
         }
     }
