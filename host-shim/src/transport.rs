@@ -79,7 +79,10 @@ impl Transport {
             .https_only(true)
             .redirect(redirect::Policy::none())
             .timeout(options.timeout)
-            .connect_timeout(options.timeout)
+            // A little shorter than the whole request's bound, so that a TCP connect or TLS
+            // handshake that never finishes is reported as such (nothing was sent), not as the
+            // total timeout (which must assume the request may have arrived).
+            .connect_timeout(options.timeout - options.timeout / 10)
             .dns_resolver(Arc::new(Resolver::new(options.resolve.clone())))
             .user_agent(concat!("sfrpc/", env!("CARGO_PKG_VERSION")));
         for path in &options.ca_certs {

@@ -297,3 +297,30 @@ async fn a_silent_server_times_out_and_may_have_applied_it() {
     assert_eq!(e.kind, TransportErrorKind::Timeout);
     assert!(e.maybe_sent);
 }
+
+#[tokio::test]
+async fn a_handshake_that_never_finishes_times_out_never_sent() {
+    // TCP is accepted, TLS never answered: the connect timeout (shorter than the request's)
+    // fires, so the plugin learns that nothing was sent.
+    let listener = TcpListener::bind("127.0.0.1:0").await.expect("bind");
+    let addr = listener.local_addr().expect("addr");
+    tokio::spawn(async move {
+        let mut held = Vec::new();
+        while let Ok((sock, _)) = listener.accept().await {
+            held.push(sock);
+        }
+    });
+    let options = TransportOptions {
+        timeout: Duration::from_millis(500),
+        proxy: ProxySetting::Disabled,
+        ca_certs: vec![],
+        resolve: vec![format!("login.salesforce.com={addr}")
+            .parse()
+            .expect("rule")],
+    };
+    let allow = Allowlist::parse(&["https://login.salesforce.com"]).expect("allowlist");
+    let t = Transport::new(&options, allow).expect("transport");
+    let e = t.send(&post(LOGIN)).await.expect_err("stalled handshake");
+    assert_eq!(e.kind, TransportErrorKind::Timeout);
+    assert!(!e.maybe_sent, "the request never left");
+}

@@ -75,11 +75,9 @@ test("a timeout reads the same in both hosts", async () => {
   }
 });
 
-test("a handshake that never finishes: a timeout in both hosts, Node knowing nothing was sent", async () => {
-  // The one known difference: the native host's connect timeout equals its total timeout, so
-  // reqwest reports a stalled TLS handshake as the total timeout ("no complete answer within
-  // the timeout", maybe_sent true); the Node host sees the handshake never finished ("timed out
-  // while connecting", maybe_sent false). Status, code and active password agree.
+test("a handshake that never finishes: a connect timeout in both hosts, nothing sent", async () => {
+  // The native host's connect timeout is a little shorter than its total timeout, so a stalled
+  // TLS handshake reads "timed out while connecting" (maybe_sent false) in both hosts.
   const server = await startTcp(() => {});
   const state = fs.mkdtempSync(path.join(os.tmpdir(), "sfrpc-node-parity-"));
   try {
@@ -88,8 +86,7 @@ test("a handshake that never finishes: a timeout in both hosts, Node knowing not
     const node = JSON.parse((await runNode(["heartbeat", ...args], { stdin })).stdout);
     const native = JSON.parse((await runNative(["heartbeat", "--state-dir", state, ...args], { stdin })).stdout);
     for (const r of [node, native]) assert.deepEqual([r.status, r.code, r.active_password], ["UnableToConnect", "TIMEOUT", "current"]);
-    assert.match(node.message, /\(timed out while connecting\)$/);
-    assert.match(native.message, /\(no complete answer within the timeout\)$/);
+    for (const r of [node, native]) assert.match(r.message, /\(timed out while connecting\)$/);
   } finally {
     await server.close();
     fs.rmSync(state, { recursive: true, force: true });
