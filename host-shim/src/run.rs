@@ -275,19 +275,21 @@ fn login_credentials(request: &Request) -> Vec<(CredentialRole, Zeroizing<Vec<u8
         .collect()
 }
 
-/// The first quarantine entry that matches a credential the job may log in with: such a job
-/// is not run at all, so a refused credential never costs another failed login.
+/// The quarantine entries that match a credential the job may log in with, in login order. A
+/// refused credential never costs another failed login: the job is told not to use it, and is
+/// not run at all when every credential it could use is quarantined.
 fn find_quarantined(
     store: &Store,
     request: &Request,
-) -> Result<Option<quarantine::Entry>, quarantine::QuarantineError> {
-    for (_, material) in login_credentials(request) {
+) -> Result<Vec<(CredentialRole, quarantine::Entry)>, quarantine::QuarantineError> {
+    let mut found = Vec::new();
+    for (role, material) in login_credentials(request) {
         let fingerprint = store.fingerprint(&material);
-        if let Some(entry) = store.find(request.secret_id(), &fingerprint)? {
-            return Ok(Some(entry));
-        }
+        // The role is this request's: a refused pending password may come back as the stored
+        // one once the vault promotes it.
+        found.extend(store.find(request.secret_id(), &fingerprint)?.map(|e| (role, e)));
     }
-    Ok(None)
+    Ok(found)
 }
 
 fn quarantined(request: &Request, entry: &quarantine::Entry) -> JobResult {
@@ -371,14 +373,19 @@ pub async fn run(host: &Host, text: &str, command: Option<Operation>) -> Finishe
             };
         }
     };
+    let mut request = request;
     match find_quarantined(&host.quarantine, &request) {
-        Ok(Some(entry)) => {
+        Ok(entries) if !entries.is_empty() && entries.len() == login_credentials(&request).len() => {
             return Finished {
-                result: quarantined(&request, &entry),
+                result: quarantined(&request, &entries[0].1),
                 generated: None,
             }
         }
-        Ok(None) => {}
+        Ok(entries) => {
+            for (role, _) in entries {
+                request.forbid_login(role);
+            }
+        }
         Err(e) => {
             let r = Meta::from_request(&request).result(
                 Status::UnknownError,
@@ -397,14 +404,15 @@ pub async fn run(host: &Host, text: &str, command: Option<Operation>) -> Finishe
         Some(r) => r,
         None => stuck(Meta::from_request(&request)),
     };
-    for &role in &result.refused_credentials {
-        if let Some(material) = request.credential_material(role) {
+    let refused = result.refused_credentials.clone();
+    for refusal in refused {
+        if let Some(material) = request.credential_material(refusal.role) {
             let entry = host.quarantine.entry(
                 request.secret_id(),
-                role,
+                refusal.role,
                 &material,
-                result.status,
-                &result.code,
+                refusal.status,
+                &refusal.code,
             );
             if let Err(e) = host.quarantine.record(entry) {
                 result.log.push(format!("Quarantine not recorded: {e}"));

@@ -25,5 +25,6 @@ pub use policy::{Complexity, PasswordPolicy, PolicyViolation, SPECIAL_CHARACTERS
 pub use preflight::LOGIN_URLS;
 pub use request::{LoginMethod, Request, RequestError, DEFAULT_API_VERSION};
 pub use result::{
-    ActivePassword, Check, CheckOutcome, CredentialRole, JobResult, Operation, Status,
+    ActivePassword, Check, CheckOutcome, CredentialRole, JobResult, Operation, RefusedCredential,
+    Status,
 };

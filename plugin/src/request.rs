@@ -45,6 +45,8 @@ pub struct Request {
     pub(crate) login_method: LoginMethod,
     pub(crate) api_version: String,
     pub(crate) accept_token_reset: bool,
+    /// Credentials the host's quarantine holds: the job never logs in with them.
+    pub(crate) forbidden: Vec<CredentialRole>,
 }
 
 /// Why a request was refused: names the field and the reason, never a value.
@@ -150,6 +152,7 @@ impl Request {
             login_method,
             api_version,
             accept_token_reset,
+            forbidden: Vec::new(),
         })
     }
 
@@ -184,6 +187,22 @@ impl Request {
         } else {
             vec![CredentialRole::Current]
         }
+    }
+
+    /// Tells the job never to log in with `role` (the host's quarantine holds it: Salesforce
+    /// refused it before). A pending password that is forbidden is skipped (the stored one is
+    /// tried alone); a stored password that is forbidden is not fallen back to after a refused
+    /// pending one. A host answers by itself when every role of [`Request::login_roles`] is
+    /// forbidden.
+    pub fn forbid_login(&mut self, role: CredentialRole) {
+        if !self.forbidden.contains(&role) {
+            self.forbidden.push(role);
+        }
+    }
+
+    /// Whether the job may log in with `role`.
+    pub(crate) fn may_log_in(&self, role: CredentialRole) -> bool {
+        !self.forbidden.contains(&role)
     }
 
     /// Whether the request carries a `new_password` (a host generates one when it does not).

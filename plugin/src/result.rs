@@ -122,6 +122,19 @@ pub enum CredentialRole {
     Privileged,
 }
 
+/// A credential Salesforce refused for a credential reason, with that refusal's own status and
+/// code (a pending password refused in a job that then succeeds with the stored one is still
+/// refused), for the host's quarantine.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RefusedCredential {
+    /// Which credential.
+    pub role: CredentialRole,
+    /// The status of its refusal.
+    pub status: Status,
+    /// Salesforce's code for its refusal (`INVALID_LOGIN`, `PASSWORD_LOCKOUT`, ...).
+    pub code: String,
+}
+
 /// The job's answer to the host (SPEC section 4).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct JobResult {
@@ -153,7 +166,7 @@ pub struct JobResult {
     /// The credentials Salesforce refused for a credential reason, in the order tried, for the
     /// host's quarantine (a pending password and the stored one can both be refused).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub refused_credentials: Vec<CredentialRole>,
+    pub refused_credentials: Vec<RefusedCredential>,
     /// The checks made, in order.
     pub checks: Vec<Check>,
     /// Secret Server–style RPC log lines.

@@ -302,7 +302,12 @@ fn token_is_appended_only_outside_trusted_ranges() {
 #[test]
 fn refused_credentials_name_the_refused_logins() {
     let refused =
-        |req: serde_json::Value, script: Vec<Reply>| run(&req, script).result.refused_credentials;
+        |req: serde_json::Value, script: Vec<Reply>| run(&req, script)
+            .result
+            .refused_credentials
+            .into_iter()
+            .map(|r| r.role)
+            .collect::<Vec<_>>();
     assert_eq!(
         refused(request("heartbeat"), vec![soap("fault_INVALID_LOGIN")]),
         vec![CredentialRole::Current]
@@ -697,4 +702,44 @@ fn any_answer_at_any_step_ends_the_job_without_panicking() {
             }
         }
     }
+}
+
+#[test]
+fn a_forbidden_credential_is_never_logged_in_with() {
+    use sfrpc_plugin::Request;
+    let build = |forbid: CredentialRole| {
+        let mut r = Request::from_json(&with_pending(request("heartbeat")).to_string())
+            .expect("request");
+        r.forbid_login(forbid);
+        Job::from_request(r, 0)
+    };
+    // The pending password is quarantined: the stored one is tried alone and settles it.
+    let skip_pending = run_job(
+        build(CredentialRole::Pending),
+        vec![soap("login_success"), soap("logout_ok")],
+    );
+    assert_eq!(skip_pending.ops, ["login[current]", "logout"]);
+    assert_eq!(skip_pending.result.active_password, ActivePassword::Current);
+    // The stored password is quarantined: a refused pending one is not followed by it.
+    let no_fallback = run_job(
+        build(CredentialRole::Current),
+        vec![soap("fault_INVALID_LOGIN")],
+    );
+    assert_eq!(no_fallback.ops, ["login[pending]"]);
+    assert_eq!(no_fallback.result.failed_logins, 1);
+    assert_eq!(no_fallback.result.active_password, ActivePassword::Unknown);
+    let roles: Vec<CredentialRole> = no_fallback
+        .result
+        .refused_credentials
+        .iter()
+        .map(|r| r.role)
+        .collect();
+    assert_eq!(roles, [CredentialRole::Pending]);
+    // The stored password is quarantined and the pending one works: it is in effect.
+    let pending_works = run_job(
+        build(CredentialRole::Current),
+        vec![soap("login_success"), soap("logout_ok")],
+    );
+    assert_eq!(pending_works.ops, ["login[pending]", "logout"]);
+    assert_eq!(pending_works.result.active_password, ActivePassword::Pending);
 }

@@ -53,7 +53,10 @@ async fn a_refused_credential_is_quarantined_across_processes() {
         (r["status"].as_str(), r["code"].as_str()),
         (Some("LoginFailed"), Some("INVALID_LOGIN"))
     );
-    assert_eq!(r["refused_credentials"], serde_json::json!(["current"]));
+    assert_eq!(
+        r["refused_credentials"],
+        json!([{"role": "current", "status": "LoginFailed", "code": "INVALID_LOGIN"}])
+    );
     assert_eq!(first.code, 10);
     assert_eq!(emu.failed_logins(USER).await, 1);
     let attempts = emu.user(USER).await["login_attempts"].clone();
@@ -295,7 +298,13 @@ async fn a_pending_and_a_stored_password_both_refused_are_both_quarantined() {
     let first = job(&emu, state.path(), "heartbeat", &both_wrong).await;
     let r = first.json();
     assert_eq!(r["code"], "INVALID_LOGIN");
-    assert_eq!(r["refused_credentials"], json!(["pending", "current"]));
+    let roles: Vec<&str> = r["refused_credentials"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(|c| c["role"].as_str())
+        .collect();
+    assert_eq!(roles, ["pending", "current"]);
     assert_eq!(emu.failed_logins(USER).await, 2);
     let again = job(&emu, state.path(), "heartbeat", &both_wrong)
         .await
@@ -316,6 +325,62 @@ async fn a_pending_and_a_stored_password_both_refused_are_both_quarantined() {
         "QUARANTINED"
     );
     assert_eq!(emu.failed_logins(USER).await, 2);
+    emu.shutdown().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_refused_pending_password_is_skipped_next_time_not_retried() {
+    let emu = Emu::start(&[PROD], None).await;
+    let state = tempfile::tempdir().expect("state dir");
+    let mut req = request(5103, PASSWORD);
+    req["pending_password"] = json!("NotThePendingOne98");
+    let first = job(&emu, state.path(), "heartbeat", &req).await.json();
+    assert_eq!(
+        (first["status"].as_str(), first["active_password"].as_str()),
+        (Some("Success"), Some("current"))
+    );
+    assert_eq!(
+        first["refused_credentials"],
+        json!([{"role": "pending", "status": "LoginFailed", "code": "INVALID_LOGIN"}]),
+        "the pending password's own refusal, not the job's Success"
+    );
+    assert_eq!(emu.failed_logins(USER).await, 1);
+    // The vault sends the same pending password again: it is not tried, the stored one settles.
+    let again = job(&emu, state.path(), "heartbeat", &req).await.json();
+    assert_eq!(
+        (again["status"].as_str(), again["active_password"].as_str()),
+        (Some("Success"), Some("current"))
+    );
+    assert_eq!(emu.failed_logins(USER).await, 1, "no second failed login");
+    emu.shutdown().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_quarantined_stored_password_does_not_block_a_pending_one_that_works() {
+    let emu = Emu::start(&[PROD], None).await;
+    let state = tempfile::tempdir().expect("state dir");
+    // The stored password is wrong (say a change landed but its answer was lost) and gets
+    // quarantined by a heartbeat that did not carry the pending password.
+    let stale = request(5104, "NotThePassword99");
+    assert_eq!(
+        job(&emu, state.path(), "heartbeat", &stale).await.json()["code"],
+        "INVALID_LOGIN"
+    );
+    // The vault then sends the new one as pending: it is tried, and only it.
+    let mut settle = stale.clone();
+    settle["pending_password"] = json!(PASSWORD);
+    let r = job(&emu, state.path(), "heartbeat", &settle).await.json();
+    assert_eq!(
+        (r["status"].as_str(), r["active_password"].as_str()),
+        (Some("Success"), Some("pending"))
+    );
+    // And when the pending one is refused too, the quarantined stored one is not tried.
+    let mut both = stale.clone();
+    both["pending_password"] = json!("NotThePendingOne98");
+    let r = job(&emu, state.path(), "heartbeat", &both).await.json();
+    assert_eq!(r["code"], "INVALID_LOGIN");
+    assert_eq!(r["active_password"], "unknown");
+    assert_eq!(emu.failed_logins(USER).await, 2, "one per refused credential, ever");
     emu.shutdown().await;
 }
 

@@ -9,7 +9,7 @@ use crate::codec::{soap, soql};
 use crate::outcome::{Outcome, Phase};
 use crate::preflight::Trust;
 use crate::request::LoginMethod;
-use crate::result::{ActivePassword, Check, CheckOutcome, Operation, Status};
+use crate::result::{ActivePassword, Check, CheckOutcome, CredentialRole, Operation, Status};
 
 impl Machine {
     /// Sends a login with `who`'s password (+ token when the plan appends it).
@@ -115,6 +115,17 @@ impl Machine {
         }
     }
 
+    /// Records that Salesforce refused `who`'s credential, with that refusal's status and code.
+    fn refuse(&mut self, who: Who, outcome: &Outcome) {
+        if let Some(role) = who.role() {
+            self.refused.push(crate::result::RefusedCredential {
+                role,
+                status: outcome.status,
+                code: outcome.code.clone(),
+            });
+        }
+    }
+
     fn on_open_failed(&mut self, who: Who, failure: &Failure, outcome: Outcome) {
         if let Failure::Insecure = failure {
             // The password worked; the session is unusable.
@@ -123,8 +134,11 @@ impl Machine {
             }
             return self.decide(outcome);
         }
-        if who == Who::Pending && failure.is_password_refusal() {
-            self.refused.extend(who.role());
+        if who == Who::Pending
+            && failure.is_password_refusal()
+            && self.req.may_log_in(CredentialRole::Current)
+        {
+            self.refuse(who, &outcome);
             self.log
                 .push("The pending password was refused; trying the stored password".to_owned());
             return self.send_login(Who::Current, Purpose::Open);
@@ -134,7 +148,7 @@ impl Machine {
             Status::LoginFailed | Status::AccountLockedOut | Status::AccessDenied
         );
         if failure.fault().is_some() && credential_refusal {
-            self.refused.extend(who.role());
+            self.refuse(who, &outcome);
         }
         // `active` keeps its start value: current, or unknown while a pending one is unsettled.
         self.decide(outcome);

@@ -17,7 +17,7 @@ use crate::api::{HttpRequest, HttpResponse, Output, RequestId, TransportError};
 use crate::outcome::{self, Answer, Context, Outcome, Phase};
 use crate::preflight::{self, Plan};
 use crate::request::Request;
-use crate::result::{ActivePassword, Check, CredentialRole, JobResult};
+use crate::result::{ActivePassword, Check, CredentialRole, JobResult, RefusedCredential};
 
 use diagnose::{DiagState, DiagStep};
 use login::{Failure, Session, Who};
@@ -130,7 +130,7 @@ struct Machine {
     /// Every session id seen, to scrub from text (a belt to the codec's braces).
     seen_session_ids: Vec<SecretString>,
     failed_logins: u32,
-    refused: Vec<CredentialRole>,
+    refused: Vec<RefusedCredential>,
     checks: Vec<Check>,
     log: Vec<String>,
     /// Which password is in effect, as far as the job knows now.
@@ -213,7 +213,18 @@ impl Machine {
                 .push(format!("Preflight failed: {}", failure.message));
             return self.decide(failure);
         }
-        let first = match self.req.login_roles().first() {
+        let allowed: Vec<CredentialRole> = self
+            .req
+            .login_roles()
+            .into_iter()
+            .filter(|r| self.req.may_log_in(*r))
+            .collect();
+        if allowed.len() < self.req.login_roles().len() {
+            self.log.push(
+                "A credential refused before (quarantined by the host) is not tried".to_owned(),
+            );
+        }
+        let first = match allowed.first() {
             Some(CredentialRole::Privileged) => Who::Privileged,
             Some(CredentialRole::Pending) => Who::Pending,
             _ => Who::Current,

@@ -132,6 +132,7 @@ pub(super) fn placeholder_machine(json: &str) -> Machine {
         login_method: LoginMethod::Soap,
         api_version: DEFAULT_API_VERSION.to_owned(),
         accept_token_reset: false,
+        forbidden: Vec::new(),
     };
     let mut m = Machine::new(req);
     // A pending password that was not settled stays unsettled, even when the request is bad.

@@ -193,7 +193,11 @@ pub fn run(request: &Value, script: Vec<Reply>) -> Run {
 
 /// Like [`run`], from JSON text.
 pub fn run_json(request: &str, script: Vec<Reply>) -> Run {
-    let mut job = Job::new(request, 0);
+    run_job(Job::new(request, 0), script)
+}
+
+/// Like [`run`], for a job the test built (e.g. from a `Request` it adjusted).
+pub fn run_job(mut job: Job, script: Vec<Reply>) -> Run {
     let mut script: VecDeque<Reply> = script.into();
     let mut run = Run {
         result: placeholder(),
