@@ -97,6 +97,9 @@ struct Meta {
     secret_id: Option<i64>,
     secret_name: Option<String>,
     site: Option<String>,
+    /// The request carries a pending password: without a login nobody can tell whether it is
+    /// in effect, so a result the host makes itself says `unknown`.
+    pending: bool,
 }
 
 impl Meta {
@@ -107,6 +110,9 @@ impl Meta {
             secret_id: secret["id"].as_i64(),
             secret_name: secret["name"].as_str().map(str::to_owned),
             site: v["site"]["name"].as_str().map(str::to_owned),
+            pending: v["pending_password"]
+                .as_str()
+                .is_some_and(|p| !p.is_empty()),
         }
     }
 
@@ -116,6 +122,7 @@ impl Meta {
             secret_id: r.secret_id(),
             secret_name: r.secret_name().map(str::to_owned),
             site: r.site_name().map(str::to_owned),
+            pending: r.credential_material(CredentialRole::Pending).is_some(),
         }
     }
 
@@ -145,7 +152,11 @@ impl Meta {
             code: code.to_owned(),
             message: message.clone(),
             remediation,
-            active_password: ActivePassword::Current,
+            active_password: if self.pending {
+                ActivePassword::Unknown
+            } else {
+                ActivePassword::Current
+            },
             retryable: false,
             retry_with_new_password: None,
             failed_logins: 0,
@@ -156,10 +167,17 @@ impl Meta {
     }
 }
 
-/// The request text after the host's edits.
-struct Prepared {
+/// A request ready to run: the text after the host's edits (the command's operation written
+/// in, a new password generated). Holds secrets: zeroized on drop, never in Debug.
+pub struct Prepared {
     json: Zeroizing<String>,
     generated: Option<Zeroizing<String>>,
+}
+
+impl std::fmt::Debug for Prepared {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Prepared([REDACTED])")
+    }
 }
 
 fn declared_policy(request: &Map<String, Value>) -> Option<PasswordPolicy> {
@@ -180,8 +198,9 @@ fn declared_policy(request: &Map<String, Value>) -> Option<PasswordPolicy> {
 }
 
 /// Writes `command` into the request and generates `new_password` when `change` lacks one.
-/// Text that is not a JSON object passes through: the plugin answers ArgumentError.
-fn prepare(text: &str, command: Option<Operation>) -> Result<Prepared, Box<JobResult>> {
+/// Text that is not a JSON object passes through: the plugin answers ArgumentError. An `Err`
+/// is the host's own answer (a conflicting operation, no password could be generated).
+pub fn prepare(text: &str, command: Option<Operation>) -> Result<Prepared, Box<JobResult>> {
     let passthrough = || Prepared {
         json: Zeroizing::new(text.to_owned()),
         generated: None,
@@ -287,7 +306,11 @@ fn find_quarantined(
         let fingerprint = store.fingerprint(&material);
         // The role is this request's: a refused pending password may come back as the stored
         // one once the vault promotes it.
-        found.extend(store.find(request.secret_id(), &fingerprint)?.map(|e| (role, e)));
+        found.extend(
+            store
+                .find(request.secret_id(), &fingerprint)?
+                .map(|e| (role, e)),
+        );
     }
     Ok(found)
 }
@@ -311,15 +334,9 @@ fn quarantined(request: &Request, entry: &quarantine::Entry) -> JobResult {
          is no longer quarantined), then run `sfrpc quarantine clear {id}`",
         entry.code
     );
+    // With a pending password the result says `unknown` (see `Meta::pending`).
     let mut r =
         Meta::from_request(request).result(entry.status, "QUARANTINED", message, Some(remediation));
-    if request
-        .credential_material(CredentialRole::Pending)
-        .is_some()
-    {
-        // Without a login nobody can tell whether the pending password took effect.
-        r.active_password = ActivePassword::Unknown;
-    }
     r.checks.push(Check {
         name: "quarantine".to_owned(),
         outcome: CheckOutcome::Fail,
@@ -349,16 +366,22 @@ pub async fn drive(mut job: Job, transport: &Transport) -> Option<JobResult> {
 
 /// Runs one request. `command` is the CLI subcommand (None in batch: the request says).
 pub async fn run(host: &Host, text: &str, command: Option<Operation>) -> Finished {
-    let prepared = match prepare(text, command) {
-        Ok(p) => p,
-        Err(result) => {
-            return Finished {
-                result: *result,
-                generated: None,
-            }
-        }
-    };
-    let generated = prepared.generated;
+    match prepare(text, command) {
+        Ok(prepared) => run_prepared(host, &prepared, command).await,
+        Err(result) => Finished {
+            result: *result,
+            generated: None,
+        },
+    }
+}
+
+/// Runs a prepared request (see [`prepare`]).
+pub async fn run_prepared(
+    host: &Host,
+    prepared: &Prepared,
+    command: Option<Operation>,
+) -> Finished {
+    let generated = prepared.generated.clone();
     let request = match Request::from_json(&prepared.json) {
         Ok(r) => r,
         Err(_) => {
@@ -375,7 +398,9 @@ pub async fn run(host: &Host, text: &str, command: Option<Operation>) -> Finishe
     };
     let mut request = request;
     match find_quarantined(&host.quarantine, &request) {
-        Ok(entries) if !entries.is_empty() && entries.len() == login_credentials(&request).len() => {
+        Ok(entries)
+            if !entries.is_empty() && entries.len() == login_credentials(&request).len() =>
+        {
             return Finished {
                 result: quarantined(&request, &entries[0].1),
                 generated: None,
@@ -422,17 +447,17 @@ pub async fn run(host: &Host, text: &str, command: Option<Operation>) -> Finishe
     Finished { result, generated }
 }
 
-/// The answer for a job whose task stopped unexpectedly (a panic: a bug in sfrpc). A change
-/// may have been sent, so its active password is unknown.
-pub fn crashed(text: &str) -> Finished {
-    let value: Value = serde_json::from_str(text).unwrap_or(Value::Null);
+/// The answer for a prepared job whose task stopped unexpectedly (a panic: a bug in sfrpc).
+/// A generated new password is kept: the change may have been sent with it.
+pub fn crashed(prepared: &Prepared) -> Finished {
+    let value: Value = serde_json::from_str(&prepared.json).unwrap_or(Value::Null);
     let operation = match value["operation"].as_str() {
         Some("change") => Operation::Change,
         Some("diagnose") => Operation::Diagnose,
         _ => Operation::Heartbeat,
     };
-    let mut result = Meta::from_value(&value, operation).result(
-        Status::UnknownError,
+    let result = unfinished(
+        Meta::from_value(&value, operation),
         "UNKNOWN_ERROR",
         "the job stopped unexpectedly (a bug in sfrpc)".to_owned(),
         Some(
@@ -440,26 +465,59 @@ pub fn crashed(text: &str) -> Finished {
                 .to_owned(),
         ),
     );
-    if operation == Operation::Change {
-        result.active_password = ActivePassword::Unknown;
-    }
     Finished {
         result,
-        generated: None,
+        generated: prepared.generated.clone(),
     }
 }
 
 fn stuck(meta: Meta) -> JobResult {
+    let message = format!("the plugin did not finish within {MAX_REQUESTS} requests");
+    unfinished(meta, "PLUGIN_STALLED", message, None)
+}
+
+/// An UnknownError for a job that did not finish: a change may have been sent, so nobody can
+/// say which password is in effect.
+fn unfinished(meta: Meta, code: &str, message: String, remediation: Option<String>) -> JobResult {
     let change = meta.operation == Operation::Change;
-    let mut r = meta.result(
-        Status::UnknownError,
-        "PLUGIN_STALLED",
-        format!("the plugin did not finish within {MAX_REQUESTS} requests"),
-        None,
-    );
+    let mut r = meta.result(Status::UnknownError, code, message, remediation);
     if change {
-        // The job may have sent the change: nobody can say which password is in effect.
         r.active_password = ActivePassword::Unknown;
     }
     r
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_crashed_change_keeps_its_generated_password_and_says_unknown() {
+        let text = r#"{"operation":"change","secret":{"id":9,"name":"S",
+            "url":"https://login.salesforce.com","username":"u@example.com","password":"x"}}"#;
+        let prepared = prepare(text, None).expect("prepared");
+        let finished = crashed(&prepared);
+        assert_eq!(finished.result.active_password, ActivePassword::Unknown);
+        assert_eq!(finished.exit_code(), 20);
+        let json = finished.to_json();
+        let generated = json["new_password"]
+            .as_str()
+            .expect("new_password returned");
+        assert!(generated.len() >= 20, "a generated password");
+        assert!(
+            !format!("{prepared:?}{finished:?}").contains(generated),
+            "Debug redacts"
+        );
+    }
+
+    #[test]
+    fn host_made_results_leave_a_pending_password_unsettled() {
+        let text = r#"{"operation":"change","secret":{"id":9},"pending_password":"p-123456"}"#;
+        let result = prepare(text, Some(Operation::Heartbeat)).expect_err("operation mismatch");
+        assert_eq!(result.code, "INVALID_REQUEST");
+        assert_eq!(result.active_password, ActivePassword::Unknown);
+        let plain = r#"{"operation":"change","secret":{"id":9}}"#;
+        let result = prepare(plain, Some(Operation::Heartbeat)).expect_err("operation mismatch");
+        assert_eq!(result.active_password, ActivePassword::Current);
+    }
 }

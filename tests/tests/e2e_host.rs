@@ -219,6 +219,62 @@ async fn batch_writes_one_line_per_request_in_order_and_a_summary() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn batch_runs_one_secrets_requests_in_input_order() {
+    // Three wrong-password requests for one secret, with room for all to run at once: they run
+    // in turn, so the first one's refusal quarantines the credential for the other two.
+    let emu = Emu::start(&[PROD], None).await;
+    let work = tempfile::tempdir().expect("work dir");
+    let mut requests = vec![request(6101, "NotThePassword99"); 3];
+    requests[0]["operation"] = json!("heartbeat");
+    requests[1]["operation"] = json!("diagnose");
+    requests[2]["operation"] = json!("heartbeat");
+    let jsonl: String = requests.iter().map(|r| format!("{r}\n")).collect();
+    let input = work.path().join("requests.jsonl");
+    std::fs::write(&input, jsonl).expect("write requests");
+    let mut args = vec![
+        "batch".to_owned(),
+        "--requests".to_owned(),
+        input.display().to_string(),
+        "--concurrency".to_owned(),
+        "3".to_owned(),
+        "--per-org".to_owned(),
+        "3".to_owned(),
+        "--state-dir".to_owned(),
+        work.path().join("state").display().to_string(),
+    ];
+    args.extend(sfrpc::emulator_args(&emu));
+    let out = sfrpc::run(&args, None).await;
+    let results: Vec<Value> = out
+        .stdout
+        .lines()
+        .map(|l| serde_json::from_str(l).expect("JSONL"))
+        .collect();
+    let seen: Vec<(&str, &str)> = results
+        .iter()
+        .map(|r| {
+            (
+                r["operation"].as_str().unwrap_or("?"),
+                r["code"].as_str().unwrap_or("?"),
+            )
+        })
+        .collect();
+    assert_eq!(
+        seen,
+        [
+            ("heartbeat", "INVALID_LOGIN"),
+            ("diagnose", "QUARANTINED"),
+            ("heartbeat", "QUARANTINED")
+        ]
+    );
+    assert_eq!(emu.failed_logins(USER).await, 1, "one failed login in all");
+    assert!(
+        out.stderr.contains("2 quarantined (not sent)"),
+        "summary notes"
+    );
+    emu.shutdown().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn output_is_json_when_piped_and_logs_go_to_stderr() {
     let emu = Emu::start(&[PROD], None).await;
     let state = tempfile::tempdir().expect("state dir");
@@ -380,7 +436,11 @@ async fn a_quarantined_stored_password_does_not_block_a_pending_one_that_works()
     let r = job(&emu, state.path(), "heartbeat", &both).await.json();
     assert_eq!(r["code"], "INVALID_LOGIN");
     assert_eq!(r["active_password"], "unknown");
-    assert_eq!(emu.failed_logins(USER).await, 2, "one per refused credential, ever");
+    assert_eq!(
+        emu.failed_logins(USER).await,
+        2,
+        "one per refused credential, ever"
+    );
     emu.shutdown().await;
 }
 

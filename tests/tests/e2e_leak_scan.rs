@@ -70,13 +70,15 @@ fn session_ids_are_caught_by_their_shape() {
     assert!(has_session_id(&sid));
     assert!(!has_session_id("org 00D5g00000E2EPR! and more"));
     assert!(!has_session_id("00D5g00000E2EPR is an org id"));
-    assert!(!has_session_id("Wow!AQ this is just prose with an exclamation"));
+    assert!(!has_session_id(
+        "Wow!AQ this is just prose with an exclamation"
+    ));
     let caught = std::panic::catch_unwind(|| assert_no_leak("t", &sid, "", &[]));
     let message = caught.expect_err("a session id panics");
     let text = message
         .downcast_ref::<String>()
         .cloned()
         .unwrap_or_default();
-    assert!(text.contains("session id on stdout") || text.contains("stdout"));
+    assert!(text.contains("a session id appears on stdout"), "names the stream");
     assert!(!text.contains("!AQ"), "the panic names no session id");
 }
