@@ -60,6 +60,7 @@ scenarios! {
     heartbeat_sandbox_user_on_login_host,
     heartbeat_my_domain_url_refused,
     heartbeat_oauth_password,
+    heartbeat_oauth_expired_password,
     heartbeat_oauth_wrong_password,
     heartbeat_soap_login_disabled,
     heartbeat_soap_login_disabled_oauth_works,
