@@ -43,8 +43,8 @@ fn logging() -> bool {
 
 /// The connection is reset without an answer (reset_before / reset_after faults).
 #[derive(Debug, thiserror::Error)]
-#[error("connection dropped by an injected fault")]
-pub struct Dropped;
+#[error("connection reset by an injected fault")]
+pub struct ResetByFault;
 
 /// Shared by every connection.
 pub struct Shared {
@@ -163,7 +163,7 @@ async fn handle(
     sni: Option<String>,
     reset: Arc<AtomicBool>,
     req: Request<Body>,
-) -> Result<Response<Full<Bytes>>, Dropped> {
+) -> Result<Response<Full<Bytes>>, ResetByFault> {
     let (parts, body) = req.into_parts();
     let header = |name: hyper::header::HeaderName| {
         parts
@@ -227,7 +227,7 @@ async fn handle(
         Some(FaultKind::ResetBefore) => {
             log(&method, &host, &path, &endpoint, 0);
             reset.store(true, Ordering::SeqCst);
-            return Err(Dropped);
+            return Err(ResetByFault);
         }
         Some(FaultKind::Http500Html) => Some(canned::http_500()),
         Some(FaultKind::Http503Html) => Some(canned::http_503()),
@@ -243,7 +243,7 @@ async fn handle(
                 Some(FaultKind::ResetAfter) => {
                     log(&method, &host, &path, &endpoint, 0);
                     reset.store(true, Ordering::SeqCst);
-                    return Err(Dropped);
+                    return Err(ResetByFault);
                 }
                 Some(FaultKind::MalformedXml) => canned::truncated(real),
                 _ => real,

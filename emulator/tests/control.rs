@@ -137,7 +137,12 @@ async fn reset_restores_the_org_files() {
     assert_eq!(h.get("/outbox").await.as_array().unwrap().len(), 1);
     assert_eq!(h.send(Method::POST, "/reset", json!({})).await, 204);
     assert!(h.password_is(ROTATE.0, ROTATE.1).await);
-    assert_eq!(h.get("/outbox").await, json!([]));
+    let outbox = h.get("/outbox").await;
+    assert_eq!(
+        outbox.as_array().map(Vec::len),
+        Some(0),
+        "the outbox is emptied"
+    );
     assert_eq!(h.get("/faults").await, json!([]));
     let state = h.get("/state").await;
     assert_eq!(state["client_ip"], serde_json::Value::Null);

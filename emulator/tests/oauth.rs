@@ -11,34 +11,12 @@ const ACME_APP: (&str, &str) = (
     "ACMECONSUMERSECRET000001",
 );
 
-async fn token(h: &Harness, host: &str, form: &[(&str, &str)]) -> (u16, Value) {
-    let r = h
-        .http
-        .post(format!("{host}/services/oauth2/token"))
-        .form(form)
-        .send()
-        .await
-        .unwrap();
-    let status = r.status().as_u16();
-    (status, r.json().await.unwrap())
-}
-
-fn grant<'a>(app: (&'a str, &'a str), user: &'a str, password: &'a str) -> Vec<(&'a str, &'a str)> {
-    vec![
-        ("grant_type", "password"),
-        ("client_id", app.0),
-        ("client_secret", app.1),
-        ("username", user),
-        ("password", password),
-    ]
-}
-
 #[tokio::test]
 async fn password_grant_issues_a_session_usable_everywhere() {
     let h = Harness::start().await;
     let (u, p, t) = ADMIN;
     let pt = format!("{p}{t}");
-    let (status, v) = token(&h, LOGIN, &grant(ACME_APP, u, &pt)).await;
+    let (status, v) = h.token(LOGIN, &grant(ACME_APP, u, &pt)).await;
     assert_eq!(status, 200);
     assert_eq!(v["instance_url"], "https://acme.my.salesforce.com");
     assert_eq!(
@@ -97,9 +75,9 @@ async fn oauth_errors_are_objects_with_http_400() {
             json!({"error": "invalid_grant", "error_description": "authentication failure"}),
         ),
     ];
-    for (form, expected) in cases {
-        let (status, v) = token(&h, LOGIN, &form).await;
-        assert_eq!((status, &v), (400, &expected));
+    for (n, (form, expected)) in cases.iter().enumerate() {
+        let (status, v) = h.token(LOGIN, form).await;
+        assert_answer((status, &v), (400, expected), &format!("case {n}"));
     }
     assert_eq!(h.user(u).await["failed_logins"], 1);
     assert_eq!(h.user(ANALYST.0).await["failed_logins"], 1);
@@ -109,14 +87,9 @@ async fn oauth_errors_are_objects_with_http_400() {
         "3MVG9globexRotatorConsumerKey0001",
         "GLOBEXCONSUMERSECRET0001",
     );
-    let (status, v) = token(&h, LOGIN, &grant(app, gu, &format!("{gp}{gt}"))).await;
-    assert_eq!(
-        (status, v),
-        (
-            400,
-            json!({"error": "invalid_grant", "error_description": "authentication failure"})
-        )
-    );
+    let (status, v) = h.token(LOGIN, &grant(app, gu, &format!("{gp}{gt}"))).await;
+    let failure = json!({"error": "invalid_grant", "error_description": "authentication failure"});
+    assert_answer((status, &v), (400, &failure), "flow blocked");
     assert_eq!(h.user(gu).await["failed_logins"], 1);
     h.send(
         reqwest::Method::PATCH,
@@ -124,20 +97,15 @@ async fn oauth_errors_are_objects_with_http_400() {
         json!({"oauth_username_password_enabled": true}),
     )
     .await;
-    let (status, _) = token(&h, LOGIN, &grant(app, gu, &format!("{gp}{gt}"))).await;
+    let (status, _) = h.token(LOGIN, &grant(app, gu, &format!("{gp}{gt}"))).await;
     assert_eq!(status, 200);
     // Profile login IP ranges: "ip restricted".
     let (ru, rp, rt) = GLOBEX_RESTRICTED;
-    let (status, v) = token(&h, LOGIN, &grant(app, ru, &format!("{rp}{rt}"))).await;
-    assert_eq!(
-        (status, v),
-        (
-            400,
-            json!({"error": "invalid_grant", "error_description": "ip restricted"})
-        )
-    );
+    let (status, v) = h.token(LOGIN, &grant(app, ru, &format!("{rp}{rt}"))).await;
+    let restricted = json!({"error": "invalid_grant", "error_description": "ip restricted"});
+    assert_answer((status, &v), (400, &restricted), "profile login IP ranges");
     // A user of another org than the app's.
-    let (status, v) = token(&h, LOGIN, &grant(app, u, &pt)).await;
+    let (status, v) = h.token(LOGIN, &grant(app, u, &pt)).await;
     assert_eq!((status, v["error"].as_str()), (400, Some("invalid_grant")));
     // Sandbox users at test.salesforce.com only.
     let uat_app = (
@@ -145,9 +113,9 @@ async fn oauth_errors_are_objects_with_http_400() {
         "ACMEUATCONSUMERSECRET001",
     );
     let (su, sp, _) = UAT;
-    let (status, _) = token(&h, LOGIN, &grant(uat_app, su, sp)).await;
+    let (status, _) = h.token(LOGIN, &grant(uat_app, su, sp)).await;
     assert_eq!(status, 400);
-    let (status, v) = token(&h, TEST, &grant(uat_app, su, sp)).await;
+    let (status, v) = h.token(TEST, &grant(uat_app, su, sp)).await;
     assert_eq!(status, 200);
     assert_eq!(
         v["instance_url"],
@@ -157,17 +125,6 @@ async fn oauth_errors_are_objects_with_http_400() {
         .as_str()
         .unwrap()
         .starts_with("https://test.salesforce.com/id/"));
-}
-
-async fn token_raw(h: &Harness, host: &str, form: &[(&str, &str)]) -> (u16, String) {
-    let r = h
-        .http
-        .post(format!("{host}/services/oauth2/token"))
-        .form(form)
-        .send()
-        .await
-        .unwrap();
-    (r.status().as_u16(), r.text().await.unwrap())
 }
 
 #[tokio::test]
@@ -181,8 +138,8 @@ async fn identity_url_names_the_login_host_of_the_orgs_kind() {
     let port = h.emu.addr().port();
     let local = format!("https://localhost:{port}");
     for host in [LOGIN, "https://acme.my.salesforce.com", local.as_str()] {
-        let (status, v) = token(&h, host, &grant(ACME_APP, u, &pt)).await;
-        assert_eq!(status, 200, "{host}: {v}");
+        let (status, v) = h.token(host, &grant(ACME_APP, u, &pt)).await;
+        assert_eq!(status, 200, "{host}: {}", summary(&v));
         assert_eq!(v["id"], prod, "{host}");
     }
     let uat_app = (
@@ -190,19 +147,17 @@ async fn identity_url_names_the_login_host_of_the_orgs_kind() {
         "ACMEUATCONSUMERSECRET001",
     );
     let (su, sp, _) = UAT;
-    let (status, v) = token(
-        &h,
-        "https://acme--uat.sandbox.my.salesforce.com",
-        &grant(uat_app, su, sp),
-    )
-    .await;
-    assert_eq!(status, 200, "{v}");
+    let (status, v) = h
+        .token(
+            "https://acme--uat.sandbox.my.salesforce.com",
+            &grant(uat_app, su, sp),
+        )
+        .await;
+    assert_eq!(status, 200, "{}", summary(&v));
+    let id = v["id"].as_str().expect("an identity URL");
     assert!(
-        v["id"]
-            .as_str()
-            .unwrap()
-            .starts_with("https://test.salesforce.com/id/00D7x000001UaTqEAK/"),
-        "{v}"
+        id.starts_with("https://test.salesforce.com/id/00D7x000001UaTqEAK/"),
+        "{id}"
     );
 }
 
@@ -211,7 +166,7 @@ async fn answers_keep_salesforces_key_order() {
     let h = Harness::start().await;
     let (u, p, t) = ADMIN;
     let pt = format!("{p}{t}");
-    let (status, raw) = token_raw(&h, LOGIN, &grant(ACME_APP, u, &pt)).await;
+    let (status, raw) = h.token_raw(LOGIN, &grant(ACME_APP, u, &pt)).await;
     assert_eq!(status, 200);
     assert_in_order(
         &raw,
@@ -222,13 +177,14 @@ async fn answers_keep_salesforces_key_order() {
             r#","signature":"#,
         ],
     );
-    let (status, raw) = token_raw(&h, LOGIN, &grant(ACME_APP, u, "wrong")).await;
-    assert_eq!(
-        (status, raw.as_str()),
+    let (status, raw) = h.token_raw(LOGIN, &grant(ACME_APP, u, "wrong")).await;
+    assert_answer_text(
+        (status, &raw),
         (
             400,
-            r#"{"error":"invalid_grant","error_description":"authentication failure"}"#
-        )
+            r#"{"error":"invalid_grant","error_description":"authentication failure"}"#,
+        ),
+        "wrong password",
     );
     // REST errors: message first, then errorCode.
     let r = h
@@ -238,9 +194,13 @@ async fn answers_keep_salesforces_key_order() {
         .send()
         .await
         .unwrap();
-    assert_eq!(r.status(), 401);
-    assert_eq!(
-        r.text().await.unwrap(),
-        r#"[{"message":"Session expired or invalid","errorCode":"INVALID_SESSION_ID"}]"#
+    let status = r.status().as_u16();
+    assert_answer_text(
+        (status, &r.text().await.unwrap()),
+        (
+            401,
+            r#"[{"message":"Session expired or invalid","errorCode":"INVALID_SESSION_ID"}]"#,
+        ),
+        "REST error",
     );
 }

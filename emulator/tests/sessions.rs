@@ -18,10 +18,13 @@ async fn logout_ends_the_session() {
         s.id
     );
     let (status, _, body) = h.post_soap(&url, &env).await;
-    assert_eq!(status, 200);
-    assert_eq!(
-        body,
-        r#"<?xml version="1.0" encoding="UTF-8"?><soapenv:Envelope xmlns:soapenv="http://schemas.xmlsoap.org/soap/envelope/" xmlns="urn:partner.soap.sforce.com" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance"><soapenv:Body><logoutResponse/></soapenv:Body></soapenv:Envelope>"#
+    assert_answer_text(
+        (status, &body),
+        (
+            200,
+            r#"<?xml version="1.0" encoding="UTF-8"?><soapenv:Envelope xmlns:soapenv="http://schemas.xmlsoap.org/soap/envelope/" xmlns="urn:partner.soap.sforce.com" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance"><soapenv:Body><logoutResponse/></soapenv:Body></soapenv:Envelope>"#,
+        ),
+        "logout",
     );
     assert_eq!(h.user(u).await["active_sessions"], 0);
     let (status, _, body) = h.post_soap(&url, &env).await;

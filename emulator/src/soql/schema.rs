@@ -21,73 +21,56 @@ pub struct Object {
 
 use Kind::{Field, Rel};
 
-const PERMISSIONS: [(&str, Kind); 4] = [
-    ("PermissionsApiEnabled", Field),
-    ("PermissionsApiUserOnly", Field),
-    ("PermissionsPasswordNeverExpires", Field),
-    ("PermissionsManageUsers", Field),
-];
-
-const fn with_permissions<const N: usize, const M: usize>(
-    head: [(&'static str, Kind); N],
-) -> [(&'static str, Kind); M] {
-    let mut out = [("", Field); M];
-    let mut i = 0;
-    while i < N {
-        out[i] = head[i];
-        i += 1;
-    }
-    let mut j = 0;
-    while j < PERMISSIONS.len() {
-        out[N + j] = PERMISSIONS[j];
-        j += 1;
-    }
-    out
-}
-
-const USER: [(&str, Kind); 10] = [
-    ("Id", Field),
-    ("Username", Field),
-    ("Name", Field),
-    ("Email", Field),
-    ("IsActive", Field),
-    ("LastPasswordChangeDate", Field),
-    ("LastLoginDate", Field),
-    ("ProfileId", Field),
-    ("Profile", Rel("Profile")),
-    ("UserType", Field),
-];
-const PROFILE: [(&str, Kind); 6] = with_permissions([("Id", Field), ("Name", Field)]);
-const PERMISSION_SET: [(&str, Kind); 9] = with_permissions([
-    ("Id", Field),
-    ("Name", Field),
-    ("Label", Field),
-    ("IsOwnedByProfile", Field),
-    ("ProfileId", Field),
-]);
-const ASSIGNMENT: [(&str, Kind); 4] = [
-    ("Id", Field),
-    ("AssigneeId", Field),
-    ("PermissionSetId", Field),
-    ("PermissionSet", Rel("PermissionSet")),
-];
-
+/// Kept equal to what `records.rs` builds, field for field and in order (a test checks).
 const OBJECTS: &[Object] = &[
     Object {
         name: "User",
-        fields: &USER,
+        fields: &[
+            ("Id", Field),
+            ("Username", Field),
+            ("Name", Field),
+            ("Email", Field),
+            ("IsActive", Field),
+            ("LastPasswordChangeDate", Field),
+            ("LastLoginDate", Field),
+            ("ProfileId", Field),
+            ("Profile", Rel("Profile")),
+            ("UserType", Field),
+        ],
     },
     Object {
         name: "Profile",
-        fields: &PROFILE,
+        fields: &[
+            ("Id", Field),
+            ("Name", Field),
+            ("PermissionsApiEnabled", Field),
+            ("PermissionsApiUserOnly", Field),
+            ("PermissionsPasswordNeverExpires", Field),
+            ("PermissionsManageUsers", Field),
+        ],
     },
     Object {
         name: "PermissionSet",
-        fields: &PERMISSION_SET,
+        fields: &[
+            ("Id", Field),
+            ("Name", Field),
+            ("Label", Field),
+            ("IsOwnedByProfile", Field),
+            ("ProfileId", Field),
+            ("PermissionsApiEnabled", Field),
+            ("PermissionsApiUserOnly", Field),
+            ("PermissionsPasswordNeverExpires", Field),
+            ("PermissionsManageUsers", Field),
+        ],
     },
     Object {
         name: "PermissionSetAssignment",
-        fields: &ASSIGNMENT,
+        fields: &[
+            ("Id", Field),
+            ("AssigneeId", Field),
+            ("PermissionSetId", Field),
+            ("PermissionSet", Rel("PermissionSet")),
+        ],
     },
 ];
 
@@ -165,6 +148,7 @@ pub fn pointed(soql: &str, word: &str, message: &str) -> String {
 
 #[cfg(test)]
 mod tests {
+    use super::super::records::{visible, Rec, Val};
     use super::*;
 
     #[test]
@@ -196,5 +180,43 @@ mod tests {
             .starts_with("Didn't understand relationship 'Username'"));
         assert!(check_path(user, &p("Profile.Nope")).is_err());
         assert!(object("Opportunity").is_none());
+    }
+
+    /// An org with a permission set assigned, so every kind of record is built.
+    const ORG: &str = r#"{"name": "t", "org_id": "00D1t000000TeSt", "organization_name": "T",
+        "profiles": [{"id": "00e1t000001AdMn", "name": "Admin", "manage_users": true}],
+        "permission_sets": [{"id": "0PS1t00000PeRmS", "name": "Extra"}],
+        "users": [{"id": "0051t00000AdMiN", "username": "admin@t.example.com",
+                   "password": "Schema-Test-1", "security_token": "T", "profile": "Admin",
+                   "permission_sets": ["Extra"]}]}"#;
+
+    /// The record's fields and kinds, its parents checked against their own schema.
+    fn fields_of(rec: &Rec) -> Vec<(&'static str, Kind)> {
+        rec.fields
+            .iter()
+            .map(|(name, v)| match v {
+                Val::Ref(parent) => {
+                    let schema = object(parent.ty).unwrap();
+                    assert_eq!(fields_of(parent), schema.fields, "{}", parent.ty);
+                    (*name, Rel(parent.ty))
+                }
+                _ => (*name, Field),
+            })
+            .collect()
+    }
+
+    #[test]
+    fn schema_is_what_the_records_hold() {
+        let org = crate::org::OrgFile::from_json(ORG).unwrap();
+        let world = crate::state::World::new(vec![org], None).unwrap();
+        let admin = world.user_by_name("admin@t.example.com").unwrap();
+        for o in OBJECTS {
+            let recs = visible(&world, admin, o.name).unwrap();
+            assert!(!recs.is_empty(), "{}", o.name);
+            for rec in &recs {
+                assert_eq!(rec.ty, o.name);
+                assert_eq!(fields_of(rec), o.fields, "{}", o.name);
+            }
+        }
     }
 }

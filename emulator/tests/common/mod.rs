@@ -295,6 +295,27 @@ impl Harness {
         r.status().as_u16()
     }
 
+    /// POSTs `form` to `host`'s OAuth token endpoint; returns the status and the raw body.
+    pub async fn token_raw(&self, host: &str, form: &[(&str, &str)]) -> (u16, String) {
+        let r = self
+            .http
+            .post(format!("{host}/services/oauth2/token"))
+            .form(form)
+            .send()
+            .await
+            .expect("token request answered");
+        (r.status().as_u16(), r.text().await.unwrap())
+    }
+
+    /// `token_raw`, the body parsed (it must be JSON).
+    pub async fn token(&self, host: &str, form: &[(&str, &str)]) -> (u16, Value) {
+        let (status, raw) = self.token_raw(host, form).await;
+        (
+            status,
+            serde_json::from_str(&raw).expect("a JSON token answer"),
+        )
+    }
+
     /// The control API's view of a user.
     pub async fn user(&self, username: &str) -> Value {
         self.get(&format!("/users/{username}")).await
@@ -323,7 +344,14 @@ impl Harness {
             .await
             .unwrap();
         let status = r.status().as_u16();
-        assert_eq!(status, 204, "arming {body}: {}", r.text().await.unwrap());
+        assert_eq!(
+            status,
+            204,
+            "arming {} on {}: {}",
+            body["kind"],
+            body["endpoint"],
+            summary_text(&r.text().await.unwrap())
+        );
     }
 
     /// The latest token e-mailed to a user.
@@ -352,6 +380,87 @@ impl Harness {
             204
         );
     }
+}
+
+/// The OAuth username-password grant of `app` (client id, secret) for `user`.
+pub fn grant<'a>(
+    app: (&'a str, &'a str),
+    user: &'a str,
+    password: &'a str,
+) -> Vec<(&'a str, &'a str)> {
+    vec![
+        ("grant_type", "password"),
+        ("client_id", app.0),
+        ("client_secret", app.1),
+        ("username", user),
+        ("password", password),
+    ]
+}
+
+/// What a failure message may tell of a JSON answer: its error code(s), else its field names —
+/// never a value, since an answer can carry an access token, session id or password.
+pub fn summary(v: &Value) -> String {
+    if let Some(code) = v.get("error").and_then(Value::as_str) {
+        return format!("error {code}");
+    }
+    match v {
+        Value::Array(items) => {
+            let codes: Vec<&str> = items
+                .iter()
+                .filter_map(|e| e.get("errorCode").and_then(Value::as_str))
+                .collect();
+            format!("errorCode {codes:?}")
+        }
+        Value::Object(fields) => format!("fields {:?}", fields.keys().collect::<Vec<_>>()),
+        Value::Null => "no JSON".to_string(),
+        _ => "a JSON scalar".to_string(),
+    }
+}
+
+/// `summary` of a raw answer: JSON, a SOAP fault's code or a SOAP answer's element name.
+pub fn summary_text(body: &str) -> String {
+    if let Ok(v) = serde_json::from_str::<Value>(body) {
+        return summary(&v);
+    }
+    if let Some(code) = fault_code(body).or_else(|| between(body, "<faultcode>", "</faultcode>")) {
+        return format!("fault {code}");
+    }
+    match between(body, "Body><", ">") {
+        Some(element) => {
+            let name: String = element
+                .chars()
+                .take_while(|c| c.is_ascii_alphanumeric() || *c == ':')
+                .collect();
+            format!("SOAP {name}")
+        }
+        None => format!("{} bytes, neither JSON nor SOAP", body.len()),
+    }
+}
+
+/// Asserts a JSON answer without printing it (a failure shows statuses and `summary`s).
+#[track_caller]
+pub fn assert_answer(got: (u16, &Value), want: (u16, &Value), what: &str) {
+    assert!(
+        got == want,
+        "{what}: got {} {}, want {} {}",
+        got.0,
+        summary(got.1),
+        want.0,
+        summary(want.1)
+    );
+}
+
+/// Asserts a raw answer without printing it (a failure shows statuses and `summary_text`s).
+#[track_caller]
+pub fn assert_answer_text(got: (u16, &str), want: (u16, &str), what: &str) {
+    assert!(
+        got == want,
+        "{what}: got {} {}, want {} {}",
+        got.0,
+        summary_text(got.1),
+        want.0,
+        summary_text(want.1)
+    );
 }
 
 /// The simplest login envelope (simple-salesforce's shape).
@@ -392,13 +501,18 @@ pub fn rest_base(server_url: &str) -> String {
     format!("{}/services/data/v{V}", &server_url[..host_end])
 }
 
-/// Asserts that `parts` occur in `text` in this order, without overlapping.
+/// Asserts that `parts` occur in `text` in this order, without overlapping (a failure names
+/// the part, never `text`: it may hold a token).
+#[track_caller]
 pub fn assert_in_order(text: &str, parts: &[&str]) {
     let mut from = 0;
-    for part in parts {
+    for (n, part) in parts.iter().enumerate() {
         match text[from..].find(part) {
             Some(i) => from += i + part.len(),
-            None => panic!("{part:?} not found after byte {from} of {text}"),
+            None => panic!(
+                "part {n} not found after byte {from} of a {}",
+                summary_text(text)
+            ),
         }
     }
 }
