@@ -38,6 +38,19 @@ pub enum Status {
 }
 
 impl Status {
+    /// Every status, in the order of SPEC section 4 (and of the manifest's list), for hosts
+    /// that iterate them.
+    pub const ALL: [Status; 8] = [
+        Status::Success,
+        Status::LoginFailed,
+        Status::AccountLockedOut,
+        Status::AccessDenied,
+        Status::ArgumentError,
+        Status::UnableToConnect,
+        Status::PasswordRejected,
+        Status::UnknownError,
+    ];
+
     /// The `sfrpc` exit code for this status (SPEC section 5).
     pub fn exit_code(self) -> i32 {
         match self {
@@ -171,4 +184,34 @@ pub struct JobResult {
     pub checks: Vec<Check>,
     /// Secret Server–style RPC log lines.
     pub log: Vec<String>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Its place in [`Status::ALL`]; a new status does not compile until it is listed here.
+    fn position(status: Status) -> usize {
+        match status {
+            Status::Success => 0,
+            Status::LoginFailed => 1,
+            Status::AccountLockedOut => 2,
+            Status::AccessDenied => 3,
+            Status::ArgumentError => 4,
+            Status::UnableToConnect => 5,
+            Status::PasswordRejected => 6,
+            Status::UnknownError => 7,
+        }
+    }
+
+    #[test]
+    fn all_lists_every_status_once() {
+        for (i, status) in Status::ALL.iter().enumerate() {
+            assert_eq!(position(*status), i, "{}", status.as_str());
+        }
+        let mut codes: Vec<i32> = Status::ALL.iter().map(|s| s.exit_code()).collect();
+        codes.sort_unstable();
+        codes.dedup();
+        assert_eq!(codes.len(), Status::ALL.len(), "exit codes are distinct");
+    }
 }

@@ -1,5 +1,7 @@
 //! Hostile and broken XML: every document is refused, by a bounded streaming parse.
 
+mod support;
+
 use sfrpc_plugin::codec::soap;
 use sfrpc_plugin::codec::{WireError, MAX_RESPONSE_BYTES};
 use sfrpc_plugin::HttpResponse;
@@ -40,20 +42,7 @@ fn envelope_with(doctype: &str, body: &str) -> String {
 
 #[test]
 fn billion_laughs_doctype_is_refused_without_expansion() {
-    let mut doctype = String::from("<!DOCTYPE soapenv:Envelope [<!ENTITY lol \"lol\">");
-    for i in 1..10 {
-        let prev = if i == 1 {
-            "lol".to_owned()
-        } else {
-            format!("lol{}", i - 1)
-        };
-        doctype.push_str(&format!(
-            "<!ENTITY lol{i} \"{}\">",
-            format!("&{prev};").repeat(10)
-        ));
-    }
-    doctype.push(']');
-    doctype.push('>');
+    let doctype = support::entity_bomb_doctype();
     assert_malformed(envelope_with(&doctype, LOGIN_BODY), "entity bomb");
 }
 

@@ -163,6 +163,18 @@ fn control_characters_are_refused_naming_the_field_never_the_value() {
         let run = run(&req, vec![]);
         assert!(run.requests.is_empty(), "no request for {field}");
         assert_eq!(run.result.status, sfrpc_plugin::Status::ArgumentError);
+        // Secrets first: the message may be printed below only once it holds none.
+        let remediation = run.result.remediation.as_deref().unwrap_or_default();
+        let texts = [run.result.message.as_str(), remediation]
+            .into_iter()
+            .chain(run.result.log.iter().map(String::as_str));
+        for (i, text) in texts.enumerate() {
+            // Name the place, never the secret it holds.
+            assert!(
+                !REQUEST_SECRETS.iter().any(|s| text.contains(s)),
+                "{field}: text #{i} (0 message, 1 remediation, then the log) holds a secret"
+            );
+        }
         assert!(
             run.result.message.contains(field) && run.result.message.contains("control character"),
             "the message names {field}: {}",
@@ -242,4 +254,69 @@ fn every_preflight_refusal_sends_nothing() {
         assert_eq!(run.result.failed_logins, 0, "{}", sc.name);
     }
     assert!(count >= 60, "preflight scenarios: {count}");
+}
+
+/// A heartbeat whose login the host denies with `detail`.
+fn login_denied(detail: Option<&str>) -> sfrpc_plugin::JobResult {
+    use sfrpc_plugin::{Job, Output, TransportError};
+    let mut job = Job::new(&request("heartbeat").to_string(), 0);
+    let Output::Send(login) = job.poll(0) else {
+        panic!("the heartbeat starts with a login");
+    };
+    job.handle_transport_error(
+        login.id,
+        TransportError {
+            kind: K::Denied,
+            maybe_sent: false,
+            detail: detail.map(str::to_owned),
+        },
+        1,
+    );
+    match job.poll(2) {
+        Output::Done(result) => result,
+        _ => panic!("a denied login ends the job"),
+    }
+}
+
+#[test]
+fn an_egress_denial_reads_the_hosts_reason() {
+    let other = login_denied(Some(
+        "the plugin asked for a request that is not valid HTTP",
+    ));
+    assert_eq!(other.code, "EGRESS_DENIED");
+    assert!(
+        other.message.contains("not valid HTTP") && !other.message.contains("allowlist"),
+        "{}",
+        other.message
+    );
+    let rem = other.remediation.unwrap_or_default();
+    assert!(!rem.contains("allowed_outbound_hosts"), "{rem}");
+    let allowlist = login_denied(Some(
+        "https://login.salesforce.com is not in the manifest allowlist; add \
+         \"https://login.salesforce.com\" to capabilities.network.allowed_outbound_hosts in \
+         manifest.json",
+    ));
+    assert!(
+        allowlist
+            .message
+            .contains("is not in the manifest allowlist"),
+        "{}",
+        allowlist.message
+    );
+    assert!(allowlist
+        .remediation
+        .unwrap_or_default()
+        .contains("allowed_outbound_hosts"));
+    for silent in [None, Some(""), Some("  ")] {
+        let r = login_denied(silent);
+        assert!(
+            r.message.ends_with("outside the manifest allowlist"),
+            "{}",
+            r.message
+        );
+        assert!(r
+            .remediation
+            .unwrap_or_default()
+            .contains("allowed_outbound_hosts"));
+    }
 }

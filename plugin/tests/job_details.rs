@@ -301,13 +301,14 @@ fn token_is_appended_only_outside_trusted_ranges() {
 
 #[test]
 fn refused_credentials_name_the_refused_logins() {
-    let refused =
-        |req: serde_json::Value, script: Vec<Reply>| run(&req, script)
+    let refused = |req: serde_json::Value, script: Vec<Reply>| {
+        run(&req, script)
             .result
             .refused_credentials
             .into_iter()
             .map(|r| r.role)
-            .collect::<Vec<_>>();
+            .collect::<Vec<_>>()
+    };
     assert_eq!(
         refused(request("heartbeat"), vec![soap("fault_INVALID_LOGIN")]),
         vec![CredentialRole::Current]
@@ -708,8 +709,8 @@ fn any_answer_at_any_step_ends_the_job_without_panicking() {
 fn a_forbidden_credential_is_never_logged_in_with() {
     use sfrpc_plugin::Request;
     let build = |forbid: CredentialRole| {
-        let mut r = Request::from_json(&with_pending(request("heartbeat")).to_string())
-            .expect("request");
+        let mut r =
+            Request::from_json(&with_pending(request("heartbeat")).to_string()).expect("request");
         r.forbid_login(forbid);
         Job::from_request(r, 0)
     };
@@ -741,5 +742,8 @@ fn a_forbidden_credential_is_never_logged_in_with() {
         vec![soap("login_success"), soap("logout_ok")],
     );
     assert_eq!(pending_works.ops, ["login[pending]", "logout"]);
-    assert_eq!(pending_works.result.active_password, ActivePassword::Pending);
+    assert_eq!(
+        pending_works.result.active_password,
+        ActivePassword::Pending
+    );
 }

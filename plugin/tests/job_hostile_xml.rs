@@ -25,21 +25,9 @@ fn doctype_doc() -> String {
 }
 
 fn entity_bomb() -> String {
-    let mut doctype = String::from("<!DOCTYPE soapenv:Envelope [<!ENTITY lol \"lol\">");
-    for i in 1..10 {
-        let prev = if i == 1 {
-            "lol".to_owned()
-        } else {
-            format!("lol{}", i - 1)
-        };
-        doctype.push_str(&format!(
-            "<!ENTITY lol{i} \"{}\">",
-            format!("&{prev};").repeat(10)
-        ));
-    }
-    doctype.push_str("]>");
     format!(
-        "<?xml version=\"1.0\"?>{doctype}{ENVELOPE_OPEN}{}{ENVELOPE_CLOSE}",
+        "<?xml version=\"1.0\"?>{}{ENVELOPE_OPEN}{}{ENVELOPE_CLOSE}",
+        entity_bomb_doctype(),
         login_body("&lol9;")
     )
 }

@@ -10,28 +10,7 @@ use sfrpc_plugin::Request;
 use support::scenarios;
 
 fn secrets() -> Vec<String> {
-    let mut all: Vec<String> = support::fixture("SECRETS.txt")
-        .lines()
-        .map(str::trim)
-        .filter(|l| !l.is_empty())
-        .map(str::to_owned)
-        .collect();
-    assert!(all.len() >= 5, "fixtures/SECRETS.txt looks empty");
-    all.extend(support::REQUEST_SECRETS.iter().map(|s| s.to_string()));
-    for dir in ["requests", "secrets"] {
-        let path = support::fixtures_dir().join(dir);
-        for entry in std::fs::read_dir(&path).expect("fixture dir").flatten() {
-            let text = std::fs::read_to_string(entry.path()).unwrap_or_default();
-            for word in text.split(|c: char| !(c.is_alphanumeric() || c == '-')) {
-                if word.contains("FIXTURE") && !word.contains("FIXTURE`") {
-                    all.push(word.to_owned());
-                }
-            }
-        }
-    }
-    all.sort();
-    all.dedup();
-    all
+    support::fixture_secrets()
 }
 
 fn check(what: &str, scenario: &str, text: &str, secrets: &[String], problems: &mut Vec<String>) {

@@ -55,7 +55,9 @@ fn expected(key: &Key, phases: &[Phase]) -> Option<(Status, &'static str, bool)>
         Key::Transport(K::Tls) => (UnableToConnect, "TLS_ERROR", true),
         Key::Transport(K::Timeout) => (UnableToConnect, "TIMEOUT", true),
         Key::Transport(K::Reset) => (UnableToConnect, "CONNECTION_RESET", true),
-        Key::Transport(K::Denied) | Key::InsecureUrl => (AccessDenied, "EGRESS_DENIED", false),
+        Key::Transport(K::Denied) | Key::TransportWith(K::Denied, _) | Key::InsecureUrl => {
+            (AccessDenied, "EGRESS_DENIED", false)
+        }
         Key::Local("INVALID_REQUEST") => (ArgumentError, "INVALID_REQUEST", false),
         Key::Local("INVALID_IP_RANGE") => (ArgumentError, "INVALID_IP_RANGE", false),
         Key::Local("LOGIN_URL_NOT_ALLOWED") => (ArgumentError, "LOGIN_URL_NOT_ALLOWED", false),
@@ -95,6 +97,11 @@ fn sample(key: &Key) -> (Option<Fault>, Answer<'static>) {
         Key::Malformed => (None, Answer::Malformed),
         Key::TooLarge => (None, Answer::TooLarge),
         Key::Transport(k) => (None, Answer::Transport(k)),
+        Key::TransportWith(k, text) => {
+            let detail: &'static str =
+                Box::leak(format!("start {} end", text.to_uppercase()).into_boxed_str());
+            (None, Answer::TransportWith(k, detail))
+        }
         Key::InsecureUrl => (None, Answer::InsecureUrl),
         Key::Local(code) => (None, Answer::Local(code)),
     }
@@ -326,4 +333,65 @@ fn messages_read_like_secret_server_and_remediations_name_the_setting() {
         .remediation
         .unwrap();
     assert!(rem.contains("password") && rem.contains("Allow OAuth Username-Password Flows"));
+}
+
+#[test]
+fn an_egress_denial_says_what_the_host_said() {
+    fn ctx(detail: Option<&str>) -> Context<'_> {
+        Context {
+            host: Some("acme.evil.example"),
+            detail,
+            ..Context::default()
+        }
+    }
+    let allowlist_fix = "add it there only if it is a genuine Salesforce host";
+    // No detail: the allowlist is the only reason a host denies.
+    let o = resolve(Phase::Logout, &Answer::Transport(K::Denied), &ctx(None));
+    assert_eq!(
+        o.message,
+        "Logout failed: the host refused to send to acme.evil.example: outside the manifest allowlist"
+    );
+    assert!(o.remediation.unwrap().contains(allowlist_fix));
+    // The allowlist's own words.
+    let detail = "https://acme.evil.example is not in the manifest allowlist; add \
+                  \"https://acme.evil.example\" to capabilities.network.allowed_outbound_hosts in \
+                  manifest.json";
+    let shown = format!("({detail})");
+    let o = resolve(
+        Phase::Logout,
+        &Answer::TransportWith(K::Denied, detail),
+        &ctx(Some(&shown)),
+    );
+    assert_eq!(
+        o.message,
+        format!("Logout failed: the host refused to send to acme.evil.example {shown}")
+    );
+    assert_eq!(o.code, "EGRESS_DENIED");
+    assert!(o.remediation.unwrap().contains(allowlist_fix));
+    // Another reason: the host's words, and no advice to widen the allowlist.
+    for detail in [
+        "the plugin asked for a request that is not valid HTTP",
+        "the plugin asked for an invalid HTTP method",
+        "https://203.0.113.9 is an IP literal; IP literals are never allowed",
+    ] {
+        let shown = format!("({detail})");
+        let o = resolve(
+            Phase::Login,
+            &Answer::TransportWith(K::Denied, detail),
+            &ctx(Some(&shown)),
+        );
+        assert_eq!((o.status, o.code.as_str()), (AccessDenied, "EGRESS_DENIED"));
+        assert!(o.message.contains(detail), "{}", o.message);
+        assert!(
+            !o.message.contains("outside the manifest allowlist"),
+            "{}",
+            o.message
+        );
+        let rem = o.remediation.unwrap_or_default();
+        assert!(
+            !rem.contains("allowed_outbound_hosts") && !rem.contains(allowlist_fix),
+            "{detail}: {rem}"
+        );
+        assert!(rem.contains("report it as a bug"), "{rem}");
+    }
 }

@@ -7,7 +7,7 @@ use serde_json::Value;
 use super::login::Failure;
 use super::{Machine, Reply, Step};
 use crate::codec::{rest, soql};
-use crate::outcome::Phase;
+use crate::outcome::{Phase, RUN_A_CHANGE};
 use crate::request::LoginMethod;
 use crate::result::{Check, CheckOutcome};
 
@@ -88,7 +88,7 @@ impl Machine {
                 "password_expired",
                 CheckOutcome::Fail,
                 "the password has expired: only setPassword() is allowed".to_owned(),
-                Some("run a change: expired passwords are changed with setPassword()".to_owned()),
+                Some(RUN_A_CHANGE.to_owned()),
             ));
             return self.decide_local(Phase::Login, "PASSWORD_EXPIRED", "");
         }
@@ -148,9 +148,7 @@ impl Machine {
             Reply::Transport(t) => Err(Failure::Transport(t)),
         };
         let why = |m: &mut Machine, f: Failure| {
-            if f.fault()
-                .is_some_and(|f| f.code == "INVALID_OPERATION_WITH_EXPIRED_PASSWORD")
-            {
+            if f.is_expired_password() {
                 m.diag.expired_by_api = true;
             }
             m.outcome_of(Phase::Diagnose, &f).message
@@ -351,7 +349,7 @@ impl Machine {
                 "password_expired",
                 CheckOutcome::Fail,
                 "the password has expired: only setPassword() is allowed".to_owned(),
-                Some("run a change: expired passwords are changed with setPassword()".to_owned()),
+                Some(RUN_A_CHANGE.to_owned()),
             ),
             Err(why) => check(
                 "password_expired",

@@ -10,14 +10,11 @@ use super::login::Failure;
 use super::{Machine, Reply, Step};
 use crate::api::TransportErrorKind;
 use crate::codec::rest;
-use crate::outcome::Phase;
+use crate::outcome::{Phase, RUN_A_CHANGE};
 use crate::result::{Check, CheckOutcome};
 
 /// The check's name in the result.
 const CHECK: &str = "password_expiry";
-/// Salesforce's answer to any call but setPassword() once the password has expired.
-const EXPIRED_FAULT: &str = "INVALID_OPERATION_WITH_EXPIRED_PASSWORD";
-const REMEDIATION: &str = "run a change: expired passwords are changed with setPassword()";
 
 impl Machine {
     /// Reads the password status of the user the token belongs to.
@@ -59,7 +56,7 @@ impl Machine {
                 });
                 self.heartbeat_ok("");
             }
-            Err(f) if f.fault().is_some_and(|f| f.code == EXPIRED_FAULT) => self.heartbeat_expired(
+            Err(f) if f.is_expired_password() => self.heartbeat_expired(
                 "Salesforce refused the password status read with \
                      INVALID_OPERATION_WITH_EXPIRED_PASSWORD",
             ),
@@ -95,7 +92,7 @@ impl Machine {
             name: CHECK.to_owned(),
             outcome: CheckOutcome::Fail,
             detail: format!("the password has expired ({why}): only setPassword() is allowed"),
-            remediation: Some(REMEDIATION.to_owned()),
+            remediation: Some(RUN_A_CHANGE.to_owned()),
         });
         self.decide_local(Phase::Login, "PASSWORD_EXPIRED", "");
     }

@@ -128,9 +128,11 @@ impl Machine {
 
     fn on_open_failed(&mut self, who: Who, failure: &Failure, outcome: Outcome) {
         if let Failure::Insecure = failure {
-            // The password worked; the session is unusable.
-            if who != Who::Privileged {
-                self.active = who.active();
+            // An answer with a non-https serverUrl proves nothing (a proxy may be rewriting
+            // Salesforce's answers), as when verifying: a pending password stays unsettled.
+            // A login with the stored password changes nothing, so that one stays in effect.
+            if who == Who::Current {
+                self.active = ActivePassword::Current;
             }
             return self.decide(outcome);
         }
@@ -313,9 +315,7 @@ impl Machine {
             Err(failure) => {
                 let outcome = self.outcome_of(Phase::Change, &failure);
                 self.log.push(outcome.message.clone());
-                let expired = failure
-                    .fault()
-                    .is_some_and(|f| f.code == "INVALID_OPERATION_WITH_EXPIRED_PASSWORD");
+                let expired = failure.is_expired_password();
                 if expired && !set_password {
                     // The login did not say so (OAuth never does), but the password has
                     // expired: the only call Salesforce allows is setPassword (SPEC 2.2).

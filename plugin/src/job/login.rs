@@ -85,7 +85,10 @@ impl Failure {
     pub(crate) fn answer(&self) -> Answer<'_> {
         match self {
             Failure::Wire(e) => Answer::from(e),
-            Failure::Transport(t) => Answer::Transport(t.kind),
+            Failure::Transport(t) => match t.detail.as_deref().map(str::trim) {
+                Some(detail) if !detail.is_empty() => Answer::TransportWith(t.kind, detail),
+                _ => Answer::Transport(t.kind),
+            },
             Failure::Insecure => Answer::InsecureUrl,
         }
     }
@@ -122,6 +125,13 @@ impl Failure {
                         .to_ascii_lowercase()
                         .contains("authentication failure"))
         })
+    }
+
+    /// Whether Salesforce refused the call because the password has expired: once it has, every
+    /// call but setPassword() is answered INVALID_OPERATION_WITH_EXPIRED_PASSWORD.
+    pub(crate) fn is_expired_password(&self) -> bool {
+        self.fault()
+            .is_some_and(|f| f.code == "INVALID_OPERATION_WITH_EXPIRED_PASSWORD")
     }
 
     /// Whether this refusal is what a reset security token produces.

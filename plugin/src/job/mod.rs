@@ -306,7 +306,12 @@ impl Machine {
     /// The outcome of `failure` in `phase`.
     fn outcome_of(&self, phase: Phase, failure: &Failure) -> Outcome {
         let detail = match failure {
-            Failure::Transport(t) => t.detail.as_ref().map(|d| format!("({d})")),
+            Failure::Transport(t) => t
+                .detail
+                .as_deref()
+                .map(str::trim)
+                .filter(|d| !d.is_empty())
+                .map(|d| format!("({d})")),
             _ => None,
         };
         let ctx = Context {

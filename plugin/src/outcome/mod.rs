@@ -11,6 +11,10 @@ use crate::result::Status;
 
 pub use table::ROWS;
 
+/// The remediation for an expired password (SPEC 4): a change sets a new one with setPassword().
+pub(crate) const RUN_A_CHANGE: &str =
+    "run a change: expired passwords are changed with setPassword()";
+
 /// The step of a job an answer belongs to.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum Phase {
@@ -62,6 +66,8 @@ pub enum Answer<'a> {
     TooLarge,
     /// No HTTP answer.
     Transport(TransportErrorKind),
+    /// No HTTP answer, with the host's detail (why it refused, what failed).
+    TransportWith(TransportErrorKind, &'a str),
     /// Salesforce sent a serverUrl / instance_url that is not https; nothing was sent to it.
     InsecureUrl,
     /// A local code (preflight, job).
@@ -94,8 +100,11 @@ pub enum Key {
     Malformed,
     /// An oversized answer.
     TooLarge,
-    /// A transport failure of this kind.
+    /// A transport failure of this kind (with a detail or without).
     Transport(TransportErrorKind),
+    /// A transport failure of this kind whose host detail contains this text
+    /// (case-insensitive); `""` matches any detail.
+    TransportWith(TransportErrorKind, &'static str),
     /// A non-https serverUrl / instance_url.
     InsecureUrl,
     /// A local code.
@@ -223,8 +232,15 @@ fn matches(key: &Key, answer: &Answer<'_>) -> bool {
         (Key::Status(lo, hi), Answer::HttpStatus(s)) => lo <= s && s <= hi,
         (Key::Malformed, Answer::Malformed) => true,
         (Key::TooLarge, Answer::TooLarge) => true,
-        (Key::TooLarge, Answer::Transport(TransportErrorKind::TooLarge)) => true,
-        (Key::Transport(k), Answer::Transport(t)) => k == t,
+        (Key::TooLarge, Answer::Transport(TransportErrorKind::TooLarge))
+        | (Key::TooLarge, Answer::TransportWith(TransportErrorKind::TooLarge, _)) => true,
+        (Key::Transport(k), Answer::Transport(t) | Answer::TransportWith(t, _)) => k == t,
+        (Key::TransportWith(k, text), Answer::TransportWith(t, detail)) => {
+            k == t
+                && detail
+                    .to_ascii_lowercase()
+                    .contains(&text.to_ascii_lowercase())
+        }
         (Key::InsecureUrl, Answer::InsecureUrl) => true,
         (Key::Local(code), Answer::Local(c)) => code == c,
         _ => false,

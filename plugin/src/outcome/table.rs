@@ -1,7 +1,7 @@
 //! The table itself (SPEC 4's minimum, extended). First match wins: specific rows (a code in a
 //! phase, a code with a message) come before general ones, and catch-alls close the table.
 
-use super::{Key, Phase, Row};
+use super::{Key, Phase, Row, RUN_A_CHANGE};
 use crate::api::TransportErrorKind as T;
 use crate::result::Status::*;
 
@@ -15,6 +15,11 @@ const TRY_LATER: &str = "Salesforce or a proxy in front of it is unavailable: tr
 const SESSION_SETTINGS: &str = "the session ended before it was used: if this recurs, check \
 Setup > Session Settings: 'Lock sessions to the IP address from which they originated' and \
 'Enforce login IP ranges on every request'";
+
+const DENIED_BECAUSE: &str = "{failed}: the host refused to send to {host} {detail}";
+const OUTSIDE_ALLOWLIST_FIX: &str = "Salesforce pointed the job at a host outside \
+manifest.json's allowed_outbound_hosts; add it there only if it is a genuine Salesforce host of \
+this org";
 
 macro_rules! row {
     ($key:expr, $phases:expr, $status:expr, $code:expr, $retry:expr, $msg:expr, $rem:expr) => {
@@ -362,7 +367,7 @@ user"
         None,
         false,
         FAULT_MSG,
-        Some("run a change: expired passwords are changed with setPassword()")
+        Some(RUN_A_CHANGE)
     ),
     row!(
         Key::Fault("UNSUPPORTED_API_VERSION"),
@@ -513,17 +518,46 @@ host's clock and trust store"
         "{failed}: the connection to {host} was closed mid-exchange {detail}",
         Some("try again later; check proxies or firewalls that cut long connections")
     ),
+    // The host says why it refused: its words when it gave them, the allowlist otherwise.
+    row!(
+        Key::TransportWith(T::Denied, "allowlist"),
+        ANY,
+        AccessDenied,
+        Some("EGRESS_DENIED"),
+        false,
+        DENIED_BECAUSE,
+        Some(OUTSIDE_ALLOWLIST_FIX)
+    ),
+    row!(
+        Key::TransportWith(T::Denied, "allowed_outbound_hosts"),
+        ANY,
+        AccessDenied,
+        Some("EGRESS_DENIED"),
+        false,
+        DENIED_BECAUSE,
+        Some(OUTSIDE_ALLOWLIST_FIX)
+    ),
+    row!(
+        Key::TransportWith(T::Denied, ""),
+        ANY,
+        AccessDenied,
+        Some("EGRESS_DENIED"),
+        false,
+        DENIED_BECAUSE,
+        Some(
+            "no manifest entry can allow this request: if Salesforce's answer pointed the job \
+there, check for a proxy rewriting Salesforce's answers; otherwise report it as a bug with \
+this job's log"
+        )
+    ),
     row!(
         Key::Transport(T::Denied),
         ANY,
         AccessDenied,
         Some("EGRESS_DENIED"),
         false,
-        "{failed}: the host refused to send to {host}: outside the manifest allowlist {detail}",
-        Some(
-            "Salesforce pointed the job at a host outside manifest.json's \
-allowed_outbound_hosts; add it there only if it is a genuine Salesforce host of this org"
-        )
+        "{failed}: the host refused to send to {host}: outside the manifest allowlist",
+        Some(OUTSIDE_ALLOWLIST_FIX)
     ),
     row!(
         Key::InsecureUrl,
@@ -628,7 +662,7 @@ Policies)"
         None,
         false,
         "Login succeeded but the password has expired; Salesforce allows only setPassword()",
-        Some("run a change: expired passwords are changed with setPassword()")
+        Some(RUN_A_CHANGE)
     ),
     row!(
         Key::Local("TARGET_USER_NOT_FOUND"),

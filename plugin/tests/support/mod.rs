@@ -36,6 +36,82 @@ pub const REQUEST_SECRETS: &[&str] = &[
     CLIENT_SECRET,
 ];
 
+/// Every secret the fixtures and test requests hold: fixtures/SECRETS.txt (session ids,
+/// tokens, passwords in the fixture files), [`REQUEST_SECRETS`], and every `FIXTURE…` word of
+/// the sample requests and secrets.
+pub fn fixture_secrets() -> Vec<String> {
+    let mut all: Vec<String> = fixture("SECRETS.txt")
+        .lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty())
+        .map(str::to_owned)
+        .collect();
+    assert!(all.len() >= 5, "fixtures/SECRETS.txt looks empty");
+    all.extend(REQUEST_SECRETS.iter().map(|s| s.to_string()));
+    for dir in ["requests", "secrets"] {
+        let path = fixtures_dir().join(dir);
+        for entry in std::fs::read_dir(&path).expect("fixture dir").flatten() {
+            let text = std::fs::read_to_string(entry.path()).unwrap_or_default();
+            for word in text.split(|c: char| !(c.is_alphanumeric() || c == '-')) {
+                if word.contains("FIXTURE") && !word.contains("FIXTURE`") {
+                    all.push(word.to_owned());
+                }
+            }
+        }
+    }
+    all.sort();
+    all.dedup();
+    all
+}
+
+/// Whether `text` holds something shaped like a Salesforce session id or OAuth access token:
+/// a 15- or 18-character org id (`00D…`), `!`, then at least 20 token characters.
+pub fn looks_like_session_id(text: &str) -> bool {
+    let bytes = text.as_bytes();
+    bytes.iter().enumerate().any(|(bang, &b)| {
+        if b != b'!' {
+            return false;
+        }
+        let org = [15, 18].iter().any(|&len| {
+            bang >= len
+                && bytes[bang - len..bang].starts_with(b"00D")
+                && bytes[bang - len..bang]
+                    .iter()
+                    .all(u8::is_ascii_alphanumeric)
+        });
+        let token = bytes[bang + 1..]
+            .iter()
+            .take_while(|c| c.is_ascii_alphanumeric() || matches!(c, b'.' | b'_'))
+            .count();
+        org && token >= 20
+    })
+}
+
+/// Whether `text` holds any of `secrets` or a session-id shape: such text is never printed.
+pub fn holds_secret(text: &str, secrets: &[String]) -> bool {
+    secrets.iter().any(|s| text.contains(s.as_str())) || looks_like_session_id(text)
+}
+
+/// A billion-laughs DOCTYPE for a `soapenv:Envelope`: ten levels of entities, each ten of the
+/// one before, so `&lol9;` would expand to 10^9 "lol"s. Documents that use it must be refused
+/// without expansion.
+pub fn entity_bomb_doctype() -> String {
+    let mut doctype = String::from("<!DOCTYPE soapenv:Envelope [<!ENTITY lol \"lol\">");
+    for i in 1..10 {
+        let prev = if i == 1 {
+            "lol".to_owned()
+        } else {
+            format!("lol{}", i - 1)
+        };
+        doctype.push_str(&format!(
+            "<!ENTITY lol{i} \"{}\">",
+            format!("&{prev};").repeat(10)
+        ));
+    }
+    doctype.push_str("]>");
+    doctype
+}
+
 /// One scripted answer.
 #[derive(Clone, Debug)]
 pub enum Reply {

@@ -188,6 +188,26 @@ pub fn all() -> Vec<Scenario> {
         s("heartbeat oauth non-https instance_url", with_oauth(hb()),
             vec![http(200, &fixture("oauth/token_success.json").replace("https://acme.my", "http://acme.my"))],
             &["token[current]"], "AccessDenied", "EGRESS_DENIED", "current", false, 0),
+        // A non-https answer proves nothing (a proxy may be rewriting answers): it settles no
+        // pending password. A login with the stored password changed nothing: current stands.
+        s("heartbeat pending, non-https serverUrl: pending unsettled", with_pending(hb()),
+            vec![login_with_server_url("http://acme.my.salesforce.com/services/Soap/u/64.0/00D5g000004XyZa")],
+            &["login[pending]"], "AccessDenied", "EGRESS_DENIED", "unknown", false, 0),
+        s("heartbeat pending oauth, non-https instance_url: pending unsettled", with_pending(with_oauth(hb())),
+            vec![http(200, &fixture("oauth/token_success.json").replace("https://acme.my", "http://acme.my"))],
+            &["token[pending]"], "AccessDenied", "EGRESS_DENIED", "unknown", false, 0),
+        s("change pending, non-https serverUrl: pending unsettled, no change sent", with_pending(ch()),
+            vec![login_with_server_url("http://acme.my.salesforce.com/services/Soap/u/64.0/00D5g000004XyZa")],
+            &["login[pending]"], "AccessDenied", "EGRESS_DENIED", "unknown", false, 0),
+        s("heartbeat pending refused, current non-https serverUrl: current", with_pending(hb()),
+            vec![soap("fault_INVALID_LOGIN"), login_with_server_url("http://acme.my.salesforce.com/services/Soap/u/64.0/00D5g000004XyZa")],
+            &["login[pending]", "login[current]"], "AccessDenied", "EGRESS_DENIED", "current", false, 1),
+        s("change non-https serverUrl: current, no change sent", ch(),
+            vec![login_with_server_url("http://acme.my.salesforce.com/services/Soap/u/64.0/00D5g000004XyZa")],
+            &["login[current]"], "AccessDenied", "EGRESS_DENIED", "current", false, 0),
+        s("privileged with pending, non-https serverUrl: pending unsettled", with_pending(with_privileged(ch())),
+            vec![login_with_server_url("http://acme.my.salesforce.com/services/Soap/u/64.0/00D5g000004XyZa")],
+            &["login[privileged]"], "AccessDenied", "EGRESS_DENIED", "unknown", false, 0),
         // A serverUrl outside the allowlist ends the job with EGRESS_DENIED (SPEC 6) when no
         // change was sent, whichever credential logged in; active_password stays the truth.
         s("heartbeat evil serverUrl: logout denied by the host", hb(), vec![soap("login_success_evil_server_url")],
