@@ -121,6 +121,9 @@ pub fn org_key(text: &str) -> String {
     )
 }
 
+/// One secret's requests (with their input positions), run in order under its org's limit.
+type Chain = (Arc<Semaphore>, Vec<(usize, Input)>);
+
 /// The chain a request belongs to: its secret id (requests without one are chained by org).
 fn secret_key(text: &str) -> Option<String> {
     let v: Value = serde_json::from_str(text).ok()?;
@@ -174,7 +177,7 @@ pub async fn run_batch(
     );
     let global = Arc::new(Semaphore::new(concurrency));
     let mut orgs: HashMap<String, Arc<Semaphore>> = HashMap::new();
-    let mut chains: Vec<(Arc<Semaphore>, Vec<(usize, Input)>)> = Vec::new();
+    let mut chains: Vec<Chain> = Vec::new();
     let mut chain_of: HashMap<String, usize> = HashMap::new();
     for (index, input) in inputs.into_iter().enumerate() {
         let org_key = org_key(&input.text);

@@ -45,22 +45,10 @@ pub enum ManifestError {
     Entry(#[from] EntryError),
 }
 
-/// Every status, in the order the manifest lists them.
-const STATUSES: [Status; 8] = [
-    Status::Success,
-    Status::LoginFailed,
-    Status::AccountLockedOut,
-    Status::AccessDenied,
-    Status::ArgumentError,
-    Status::UnableToConnect,
-    Status::PasswordRejected,
-    Status::UnknownError,
-];
-
 /// A vault maps exit codes to statuses from the manifest: it must say what `sfrpc` does.
 fn check_statuses(entries: &[StatusEntry]) -> Result<(), ManifestError> {
     for entry in entries {
-        let Some(status) = STATUSES.iter().find(|s| s.as_str() == entry.name) else {
+        let Some(status) = Status::ALL.iter().find(|s| s.as_str() == entry.name) else {
             return Err(ManifestError::Statuses(format!(
                 "unknown status {:?}",
                 entry.name
@@ -75,7 +63,7 @@ fn check_statuses(entries: &[StatusEntry]) -> Result<(), ManifestError> {
             )));
         }
     }
-    for status in STATUSES {
+    for status in Status::ALL {
         let listed = entries.iter().filter(|e| e.name == status.as_str()).count();
         if listed != 1 {
             return Err(ManifestError::Statuses(format!(
@@ -296,20 +284,9 @@ mod tests {
 
     #[test]
     fn statuses_match_the_plugin_exit_codes() {
-        use sfrpc_plugin::Status::*;
         let m = Manifest::parse(EMBEDDED).expect("valid");
-        let all = [
-            Success,
-            LoginFailed,
-            AccountLockedOut,
-            AccessDenied,
-            ArgumentError,
-            UnableToConnect,
-            PasswordRejected,
-            UnknownError,
-        ];
-        assert_eq!(m.statuses.len(), all.len());
-        for s in all {
+        assert_eq!(m.statuses.len(), Status::ALL.len());
+        for s in Status::ALL {
             let entry = m
                 .statuses
                 .iter()

@@ -79,6 +79,9 @@ fn session_ids_are_caught_by_their_shape() {
         .downcast_ref::<String>()
         .cloned()
         .unwrap_or_default();
-    assert!(text.contains("a session id appears on stdout"), "names the stream");
+    assert!(
+        text.contains("a session id appears on stdout"),
+        "names the stream"
+    );
     assert!(!text.contains("!AQ"), "the panic names no session id");
 }

@@ -17,6 +17,7 @@ import assert from "node:assert/strict";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
+import { isDeepStrictEqual } from "node:util";
 import { REPO_ROOT } from "../src/run.js";
 import { startEmulator, resolveTo } from "../test-support/emulator.js";
 import { runNode, runNative, SFRPC_BIN } from "../test-support/cli.js";
@@ -78,7 +79,7 @@ async function runScenario(sc, host) {
     const failures = [];
     const expect = sc.expect ?? {};
     for (const key of RESULT_KEYS) {
-      if (key in expect && JSON.stringify(result[key] ?? null) !== JSON.stringify(expect[key])) {
+      if (key in expect && !isDeepStrictEqual(result[key] ?? null, expect[key])) {
         failures.push(`${key}: expected ${JSON.stringify(expect[key])}, got ${JSON.stringify(result[key] ?? null)} (code ${result.code})`);
       }
     }
