@@ -121,8 +121,8 @@ pub fn org_key(text: &str) -> String {
     )
 }
 
-/// One secret's requests (with their input positions), run in order under its org's limit.
-type Chain = (Arc<Semaphore>, Vec<(usize, Input)>);
+/// One secret's requests, in input order: position, request, and its org's limit.
+type Chain = Vec<(usize, Input, Arc<Semaphore>)>;
 
 /// The chain a request belongs to: its secret id (requests without one are chained by org).
 fn secret_key(text: &str) -> Option<String> {
@@ -179,6 +179,8 @@ pub async fn run_batch(
     let mut orgs: HashMap<String, Arc<Semaphore>> = HashMap::new();
     let mut chains: Vec<Chain> = Vec::new();
     let mut chain_of: HashMap<String, usize> = HashMap::new();
+    // Each request's text, to answer for one whose chain task died (a bug) before answering.
+    let mut texts: Vec<Zeroizing<String>> = Vec::with_capacity(total);
     for (index, input) in inputs.into_iter().enumerate() {
         let org_key = org_key(&input.text);
         let key = secret_key(&input.text).unwrap_or_else(|| format!("no id|{org_key}"));
@@ -187,22 +189,25 @@ pub async fn run_batch(
             .or_insert_with(|| Arc::new(Semaphore::new(per_org)))
             .clone();
         let chain = *chain_of.entry(key).or_insert_with(|| {
-            chains.push((org, Vec::new()));
+            chains.push(Vec::new());
             chains.len() - 1
         });
-        chains[chain].1.push((index, input));
+        texts.push(input.text.clone());
+        chains[chain].push((index, input, org));
     }
     let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel();
-    for (org, items) in chains {
+    for items in chains {
         let (global, host, tx) = (global.clone(), host.clone(), tx.clone());
         tokio::spawn(async move {
-            for (index, input) in items {
-                let finished = match run::prepare(&input.text, None) {
-                    Err(result) => run::Finished {
+            for (index, input, org) in items {
+                let prepared = std::panic::catch_unwind(|| run::prepare(&input.text, None));
+                let finished = match prepared {
+                    Err(_) => run::lost(&input.text, false),
+                    Ok(Err(result)) => run::Finished {
                         result: *result,
                         generated: None,
                     },
-                    Ok(prepared) => {
+                    Ok(Ok(prepared)) => {
                         let prepared = Arc::new(prepared);
                         let (org, global, host) = (org.clone(), global.clone(), host.clone());
                         let job = prepared.clone();
@@ -230,7 +235,22 @@ pub async fn run_batch(
     let mut by_status: BTreeMap<String, usize> = BTreeMap::new();
     let (mut quarantined, mut unknown) = (0, 0);
     let mut all_ok = true;
-    while let Some((index, origin, finished)) = rx.recv().await {
+    let mut answered = vec![false; total];
+    loop {
+        let (index, origin, finished) = match rx.recv().await {
+            Some(done) => done,
+            None => match answered.iter().position(|a| !a) {
+                // Every chain has ended, yet this request has no answer: say so in its place
+                // rather than withhold every later line.
+                Some(index) => (
+                    index,
+                    format!("request #{}", index + 1),
+                    run::lost(&texts[index], true),
+                ),
+                None => break,
+            },
+        };
+        answered[index] = true;
         let r = &finished.result;
         *by_status.entry(r.status.as_str().to_owned()).or_default() += 1;
         quarantined += usize::from(r.code == "QUARANTINED");
@@ -270,11 +290,6 @@ pub async fn run_batch(
         format!("; {}", notes.join(", "))
     };
     eprintln!("batch: {total} requests: {}{notes}", counts.join(", "));
-    if next < total {
-        // A chain task itself died (cannot happen short of a bug in this loop): say so.
-        eprintln!("batch: only {next} of {total} results were written");
-        return Ok(1);
-    }
     Ok(if all_ok { 0 } else { 1 })
 }
 

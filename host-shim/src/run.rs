@@ -52,13 +52,15 @@ impl Finished {
     }
 
     /// The result JSON; carries `new_password` only when this host generated it and it is (or
-    /// may be) in effect.
+    /// may be) in effect: a change request with it may have been sent, and the active password
+    /// is new or unknown.
     pub fn to_json(&self) -> Value {
         let mut v = serde_json::to_value(&self.result).unwrap_or(Value::Null);
-        let in_effect = matches!(
-            self.result.active_password,
-            ActivePassword::New | ActivePassword::Unknown
-        );
+        let in_effect = self.result.change_sent
+            && matches!(
+                self.result.active_password,
+                ActivePassword::New | ActivePassword::Unknown
+            );
         if let (Some(pw), true, Some(obj)) = (&self.generated, in_effect, v.as_object_mut()) {
             obj.insert("new_password".to_owned(), Value::String(pw.to_string()));
         }
@@ -160,6 +162,7 @@ impl Meta {
             retryable: false,
             retry_with_new_password: None,
             failed_logins: 0,
+            change_sent: false,
             refused_credentials: Vec::new(),
             checks: Vec::new(),
             log: vec![message, line],
@@ -471,6 +474,31 @@ pub fn crashed(prepared: &Prepared) -> Finished {
     }
 }
 
+/// The answer for a request that lost its job to a bug in sfrpc (a panic) before a result:
+/// `started` says whether the job may have sent anything (then a change's active password is
+/// unknown); otherwise nothing changed and a pending password stays unsettled.
+pub fn lost(text: &str, started: bool) -> Finished {
+    let value: Value = serde_json::from_str(text).unwrap_or(Value::Null);
+    let operation = match value["operation"].as_str() {
+        Some("change") => Operation::Change,
+        Some("diagnose") => Operation::Diagnose,
+        _ => Operation::Heartbeat,
+    };
+    let meta = Meta::from_value(&value, operation);
+    let remediation = Some("report it, then run the request again".to_owned());
+    let result = if started {
+        let message = "the job stopped unexpectedly (a bug in sfrpc)".to_owned();
+        unfinished(meta, "UNKNOWN_ERROR", message, remediation)
+    } else {
+        let message = "the job did not run (a bug in sfrpc); nothing was sent".to_owned();
+        meta.result(Status::UnknownError, "UNKNOWN_ERROR", message, remediation)
+    };
+    Finished {
+        result,
+        generated: None,
+    }
+}
+
 fn stuck(meta: Meta) -> JobResult {
     let message = format!("the plugin did not finish within {MAX_REQUESTS} requests");
     unfinished(meta, "PLUGIN_STALLED", message, None)
@@ -483,6 +511,7 @@ fn unfinished(meta: Meta, code: &str, message: String, remediation: Option<Strin
     let mut r = meta.result(Status::UnknownError, code, message, remediation);
     if change {
         r.active_password = ActivePassword::Unknown;
+        r.change_sent = true;
     }
     r
 }

@@ -114,6 +114,11 @@ impl Request {
         };
         let new_password = top.password("new_password")?;
         let pending_password = top.password("pending_password")?;
+        // A pending password equal to the stored one is no second credential: trying it and
+        // then "falling back" would retry a refused login with the same password.
+        let pending_password = pending_password.filter(|p| {
+            secret.password.as_ref().map(|c| c.expose_secret()) != Some(p.expose_secret())
+        });
         let privileged = top
             .take("privileged_secret")
             .map(|v| secret::parse(v, "privileged_secret"))

@@ -176,6 +176,11 @@ pub struct JobResult {
     pub retry_with_new_password: Option<bool>,
     /// Login requests of this job that Salesforce answered with a fault.
     pub failed_logins: u32,
+    /// Whether a change request carrying `new_password` may have reached Salesforce. A host
+    /// returns a password it generated only then (with `active_password` new or unknown): an
+    /// `unknown` that comes from an unsettled pending password is about that one, not the new.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub change_sent: bool,
     /// The credentials Salesforce refused for a credential reason, in the order tried, for the
     /// host's quarantine (a pending password and the stored one can both be refused).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]

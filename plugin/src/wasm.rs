@@ -40,6 +40,7 @@ export interface JobResult {
   retryable: boolean;
   retry_with_new_password?: boolean;
   failed_logins: number;
+  change_sent?: boolean;
   refused_credentials?: Array<{ role: "current" | "pending" | "privileged"; status: Status; code: string }>;
   checks: Check[];
   log: string[];

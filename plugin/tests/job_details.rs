@@ -746,4 +746,65 @@ fn a_forbidden_credential_is_never_logged_in_with() {
         pending_works.result.active_password,
         ActivePassword::Pending
     );
+    // Every credential forbidden (a host answers QUARANTINED itself): nothing is sent.
+    let mut r =
+        Request::from_json(&with_pending(request("heartbeat")).to_string()).expect("request");
+    r.forbid_login(CredentialRole::Pending);
+    r.forbid_login(CredentialRole::Current);
+    let none = run_job(Job::from_request(r, 0), vec![]);
+    assert!(none.ops.is_empty(), "no login at all");
+    assert_eq!(none.result.status, sfrpc_plugin::Status::UnknownError);
+    assert_eq!(none.result.active_password, ActivePassword::Unknown);
+    let mut p =
+        Request::from_json(&with_privileged(request("change")).to_string()).expect("request");
+    p.forbid_login(CredentialRole::Privileged);
+    let none = run_job(Job::from_request(p, 0), vec![]);
+    assert!(none.ops.is_empty(), "not even the target's stored password");
+}
+
+#[test]
+fn a_pending_password_equal_to_the_stored_one_is_tried_once() {
+    let mut req = request("heartbeat");
+    req["pending_password"] = json!(CURRENT);
+    let run = run(&req, vec![soap("fault_INVALID_LOGIN")]);
+    assert_eq!(
+        run.ops,
+        ["login[current]"],
+        "one login, never the same password twice"
+    );
+    assert_eq!(run.result.failed_logins, 1);
+    assert_eq!(run.result.active_password, ActivePassword::Current);
+}
+
+#[test]
+fn change_sent_says_whether_the_new_password_may_be_in_effect() {
+    let ok = run(
+        &request("change"),
+        vec![
+            soap("login_success"),
+            soap("change_own_password_ok"),
+            soap("login_success"),
+            soap("logout_ok"),
+            soap("logout_ok"),
+        ],
+    );
+    assert!(ok.result.change_sent);
+    // A pending password left unsettled before any change: unknown, but not the new one's.
+    let before = run(
+        &with_pending(request("change")),
+        vec![fail(TransportErrorKind::Timeout, true)],
+    );
+    assert_eq!(before.result.active_password, ActivePassword::Unknown);
+    assert!(!before.result.change_sent);
+    let lost = run(
+        &request("change"),
+        vec![
+            soap("login_success"),
+            fail(TransportErrorKind::Timeout, true),
+            fail(TransportErrorKind::Timeout, true),
+            soap("logout_ok"),
+        ],
+    );
+    assert_eq!(lost.result.active_password, ActivePassword::Unknown);
+    assert!(lost.result.change_sent);
 }

@@ -53,8 +53,10 @@ export async function runJob(request, options = {}) {
   const prepared = prepare(request, options.operation);
   if (prepared.failed) return prepared.failed;
   const result = await drive(prepared, setup, options);
-  // A generated password goes back to the vault only when it is (or may be) in effect.
-  if (prepared.generated !== undefined && (result.active_password === "new" || result.active_password === "unknown")) {
+  // A generated password goes back to the vault only when it is (or may be) in effect: a change
+  // request with it may have been sent (an `unknown` from an unsettled pending password is
+  // about that one), as natively.
+  if (prepared.generated !== undefined && result.change_sent === true && (result.active_password === "new" || result.active_password === "unknown")) {
     result.new_password = prepared.generated;
   }
   return result;
@@ -80,6 +82,8 @@ function meta(obj, operation) {
     secret_id: Number.isSafeInteger(id) ? id : null,
     secret_name: typeof secret?.name === "string" ? secret.name : null,
     site: typeof obj?.site?.name === "string" ? obj.site.name : null,
+    // Without a login nobody can tell whether a pending password is in effect (native Meta).
+    pending: typeof obj?.pending_password === "string" && obj.pending_password !== "",
   };
 }
 
@@ -88,7 +92,7 @@ function hostResult(m, status, code, message, remediation = null) {
   const line = `Secret '${m.secret_name ?? ""}' (Id = ${m.secret_id ?? "unknown"}) on Site '${m.site ?? "Local"}' returned (${status}).`;
   return {
     operation: m.operation, secret_id: m.secret_id, secret_name: m.secret_name, site: m.site,
-    status, code, message, remediation, active_password: "current", retryable: false,
+    status, code, message, remediation, active_password: m.pending ? "unknown" : "current", retryable: false,
     failed_logins: 0, checks: [], log: [message, line],
   };
 }
@@ -155,7 +159,10 @@ function prepare(request, command) {
 function stalled(prepared, command, message) {
   const op = OPERATIONS.includes(prepared.obj?.operation) ? prepared.obj.operation : command ?? "heartbeat";
   const r = hostResult(meta(prepared.obj, op), "UnknownError", "PLUGIN_STALLED", message);
-  if (op === "change") r.active_password = "unknown";
+  if (op === "change") {
+    r.active_password = "unknown";
+    r.change_sent = true;
+  }
   return r;
 }
 

@@ -101,4 +101,11 @@ test("host-decided results read the same in both hosts", async () => {
   assert.equal(mismatch.code, "INVALID_REQUEST");
   const noSecret = await both("heartbeat", ["--timeout", "5"], { site: { name: "E2E" } });
   assert.equal(noSecret.status, "ArgumentError");
+  // With a pending password nothing the host decides alone can settle it: unknown in both.
+  const pending = { ...request(8008), operation: "heartbeat", pending_password: "Pending-Not-Tried-1" };
+  const mismatchPending = await both("change", ["--timeout", "5"], pending);
+  assert.deepEqual([mismatchPending.code, mismatchPending.active_password], ["INVALID_REQUEST", "unknown"]);
+  const tooLongPending = { ...tooLong, pending_password: "Pending-Not-Tried-1" };
+  const gen = await both("change", ["--timeout", "5"], tooLongPending);
+  assert.deepEqual([gen.code, gen.active_password], ["NEW_PASSWORD_GENERATION", "unknown"]);
 });

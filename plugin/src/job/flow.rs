@@ -130,8 +130,9 @@ impl Machine {
         if let Failure::Insecure = failure {
             // An answer with a non-https serverUrl proves nothing (a proxy may be rewriting
             // Salesforce's answers), as when verifying: a pending password stays unsettled.
-            // A login with the stored password changes nothing, so that one stays in effect.
-            if who == Who::Current {
+            // A login with the stored password changes nothing, so that one stays in effect —
+            // unless a pending password is in play: then nothing here settles which one is.
+            if who == Who::Current && self.req.pending_password.is_none() {
                 self.active = ActivePassword::Current;
             }
             return self.decide(outcome);

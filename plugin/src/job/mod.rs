@@ -227,7 +227,15 @@ impl Machine {
         let first = match allowed.first() {
             Some(CredentialRole::Privileged) => Who::Privileged,
             Some(CredentialRole::Pending) => Who::Pending,
-            _ => Who::Current,
+            Some(CredentialRole::Current) => Who::Current,
+            None => {
+                // A host answers QUARANTINED itself in this case; never log in regardless.
+                return self.decide_local(
+                    Phase::Login,
+                    "UNKNOWN",
+                    "every credential this job could use is forbidden by the host (quarantined)",
+                );
+            }
         };
         self.send_login(first, Purpose::Open);
     }

@@ -43,6 +43,7 @@ impl Machine {
             retryable: outcome.retryable,
             retry_with_new_password: rejected.then_some(true),
             failed_logins: self.failed_logins,
+            change_sent: !matches!(self.fate, super::Fate::NotSent),
             refused_credentials: std::mem::take(&mut self.refused),
             checks: std::mem::take(&mut self.checks)
                 .into_iter()
