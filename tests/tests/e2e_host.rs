@@ -160,6 +160,33 @@ async fn change_without_new_password_generates_one_that_works() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_generated_password_that_was_never_sent_is_not_returned() {
+    // A change with a pending password that cannot be settled (Salesforce unreachable): the
+    // result is unknown about the pending one; the password sfrpc generated never left, so
+    // the vault must not be told to try it next time.
+    let emu = Emu::start(&[PROD], None).await;
+    let state = tempfile::tempdir().expect("state dir");
+    emu.call(
+        "POST",
+        "/__emulator/faults",
+        Some(&json!({"endpoint": "login", "kind": "http_503_html", "times": null})),
+    )
+    .await;
+    let mut req = request(5003, PASSWORD);
+    req["pending_password"] = json!("E2ePendingPass5003");
+    let out = job(&emu, state.path(), "change", &req).await;
+    let r = out.json();
+    assert_eq!(r["active_password"], "unknown");
+    assert_eq!(out.code, 20);
+    assert!(
+        r.get("new_password").is_none(),
+        "no generated password returned"
+    );
+    assert!(emu.check_password(USER, PASSWORD).await, "nothing changed");
+    emu.shutdown().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn batch_writes_one_line_per_request_in_order_and_a_summary() {
     let emu = Emu::start(&[PROD], None).await;
     let work = tempfile::tempdir().expect("work dir");
