@@ -36,16 +36,7 @@ fn heartbeat_log_reads_like_secret_server() {
 
 #[test]
 fn requests_carry_the_right_passwords() {
-    let run = run(
-        &with_pending(request("change")),
-        vec![
-            soap("login_success"),
-            soap("change_own_password_ok"),
-            soap("login_success"),
-            soap("logout_ok"),
-            soap("logout_ok"),
-        ],
-    );
+    let run = run(&with_pending(request("change")), change_ok_script());
     let change = &run.requests[1].body;
     assert!(
         change.contains(PENDING) && change.contains(NEW),
@@ -778,16 +769,7 @@ fn a_pending_password_equal_to_the_stored_one_is_tried_once() {
 
 #[test]
 fn change_sent_says_whether_the_new_password_may_be_in_effect() {
-    let ok = run(
-        &request("change"),
-        vec![
-            soap("login_success"),
-            soap("change_own_password_ok"),
-            soap("login_success"),
-            soap("logout_ok"),
-            soap("logout_ok"),
-        ],
-    );
+    let ok = run(&request("change"), change_ok_script());
     assert!(ok.result.change_sent);
     // A pending password left unsettled before any change: unknown, but not the new one's.
     let before = run(

@@ -132,6 +132,18 @@ pub fn fixture(path: &str) -> String {
     std::fs::read_to_string(&full).unwrap_or_else(|_| panic!("missing fixture {path}"))
 }
 
+/// The answers of a self-mode change that goes well: login, changeOwnPassword, the
+/// verification login, and a logout of each session.
+pub fn change_ok_script() -> Vec<Reply> {
+    vec![
+        soap("login_success"),
+        soap("change_own_password_ok"),
+        soap("login_success"),
+        soap("logout_ok"),
+        soap("logout_ok"),
+    ]
+}
+
 /// A SOAP fixture with the status Salesforce sends it with.
 pub fn soap(name: &str) -> Reply {
     // `html_503.html` is sent with 503, `fault_*` with 500, anything else with 200.

@@ -314,7 +314,7 @@ pub fn all() -> Vec<Scenario> {
             set_item(&mut r, "security-token", TOKEN);
             r["site"]["egress_ips"] = json!(["198.51.100.5"]);
             r
-        }, vec![soap("login_success"), soap("change_own_password_ok"), soap("login_success"), soap("logout_ok"), soap("logout_ok")],
+        }, change_ok_script(),
             &["login[current]", "changeOwnPassword", "login[new]", "logout", "logout"], "Success", "OK", "new", false, 0),
         s("heartbeat egress IP inside the login IP ranges", {
             let mut r = hb();
@@ -331,7 +331,7 @@ pub fn all() -> Vec<Scenario> {
         }, vec![soap("login_success"), soap("logout_ok")],
             &["login[current]", "logout"], "Success", "OK", "current", false, 0),
         // ---- change, self mode ----
-        s("change ok", ch(), vec![soap("login_success"), soap("change_own_password_ok"), soap("login_success"), soap("logout_ok"), soap("logout_ok")],
+        s("change ok", ch(), change_ok_script(),
             &["login[current]", "changeOwnPassword", "login[new]", "logout", "logout"], "Success", "OK", "new", false, 0),
         s("change ok, verification session outside the allowlist: the change stands", ch(),
             vec![soap("login_success"), soap("change_own_password_ok"), soap("login_success_evil_server_url"), soap("logout_ok")],
@@ -418,7 +418,7 @@ pub fn all() -> Vec<Scenario> {
             &["login[pending]"], "UnableToConnect", "TIMEOUT", "unknown", true, 0),
         s("heartbeat pending refused, current times out", with_pending(hb()), vec![soap("fault_INVALID_LOGIN"), fail(K::Timeout, true)],
             &["login[pending]", "login[current]"], "UnableToConnect", "TIMEOUT", "unknown", true, 1),
-        s("change pending works", with_pending(ch()), vec![soap("login_success"), soap("change_own_password_ok"), soap("login_success"), soap("logout_ok"), soap("logout_ok")],
+        s("change pending works", with_pending(ch()), change_ok_script(),
             &["login[pending]", "changeOwnPassword", "login[new]", "logout", "logout"], "Success", "OK", "new", false, 0),
         s("change pending works, new rejected", with_pending(ch()), vec![soap("login_success"), soap("fault_INVALID_NEW_PASSWORD"), soap("logout_ok")],
             &["login[pending]", "changeOwnPassword", "logout"], "PasswordRejected", "INVALID_NEW_PASSWORD", "pending", false, 0),
